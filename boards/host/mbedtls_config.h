@@ -1,0 +1,14 @@
+/* mbedTLS options for the host board (and the host CLI and tests). */
+#ifndef LK_BOARD_MBEDTLS_CONFIG_H
+#define LK_BOARD_MBEDTLS_CONFIG_H
+
+#include "lk_mbedtls_common.h"
+
+#define MBEDTLS_HAVE_ASM
+#define MBEDTLS_HAVE_TIME
+#define MBEDTLS_HAVE_TIME_DATE
+/* Entropy comes from the board (hal_entropy_fill) through mbedtls_hardware_poll(). */
+#define MBEDTLS_ENTROPY_HARDWARE_ALT
+#define MBEDTLS_NO_PLATFORM_ENTROPY
+
+#endif

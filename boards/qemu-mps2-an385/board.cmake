@@ -1,0 +1,1 @@
+# QEMU mps2-an385 (Cortex-M3).
