@@ -67,6 +67,22 @@
 #define SSO_CFG_RESP_MAX_VALUES 64
 #endif
 
+/** Replay-cache capacity: assertions remembered until they expire. When every entry is
+ *  live, new logins are refused rather than forgetting one (replay_cache_full). */
+#ifndef SSO_CFG_REPLAY_MAX
+#define SSO_CFG_REPLAY_MAX 64
+#endif
+
+/** Longest NameID, attribute name or value, or ID kept in a result (bytes incl. NUL). */
+#ifndef SSO_CFG_RESP_STR_MAX
+#define SSO_CFG_RESP_STR_MAX 256
+#endif
+
+/** Bytes for all attribute names and values of one assertion. */
+#ifndef SSO_CFG_RESP_ATTR_POOL
+#define SSO_CFG_RESP_ATTR_POOL 4096
+#endif
+
 /** Longest RelayState accepted (SAML bindings 3.5.3 allows 80 bytes). */
 #ifndef SSO_CFG_RELAY_STATE_MAX
 #define SSO_CFG_RELAY_STATE_MAX 80
