@@ -22,7 +22,6 @@
 
 #include "mbedtls/aes.h"
 #include "mbedtls/asn1.h"
-#include "mbedtls/bignum.h"
 #include "mbedtls/constant_time.h"
 #include "mbedtls/ecp.h"
 #include "mbedtls/error.h"
@@ -267,16 +266,15 @@ static int rng_bridge_cb(void *p, unsigned char *buf, size_t len)
 
 /* ---- errors --------------------------------------------------------------------------- */
 
-/* Did an mbedTLS call fail for lack of heap? mbedTLS error codes add a high-level module
- * code (bits 7..14) to a low-level one (bits 0..6); any allocation failure anywhere in
- * that chain counts. Running out of memory is reported as such, not as a bad key or a bad
- * certificate, so that the audit log points at the right problem. */
-static bool mbedtls_out_of_memory(int ret)
+/* Allocations refused so far (sso/alloc.h). mbedTLS often reports a failed allocation as
+ * a format error (pk_parse_key tries the next key format and returns that one's error),
+ * so "did the heap say no during this call" is asked of the allocator instead: running
+ * out of memory is reported as such, not as a bad key or certificate. */
+static size_t alloc_refusals(void)
 {
-    int e = ret < 0 ? -ret : ret;
-    int high = e & 0x7f80, low = e & 0x7f;
-    return high == -MBEDTLS_ERR_PK_ALLOC_FAILED || high == -MBEDTLS_ERR_X509_ALLOC_FAILED ||
-           low == -MBEDTLS_ERR_MPI_ALLOC_FAILED || low == -MBEDTLS_ERR_ASN1_ALLOC_FAILED;
+    struct sso_alloc_stats st;
+    sso_alloc_stats(&st);
+    return st.failed;
 }
 
 /* ---- certificates --------------------------------------------------------------------- */
@@ -308,10 +306,107 @@ struct cert_work {
     char dn[512];
 };
 
+/* DER header of a SEQUENCE of len content bytes (len < 65536). Returns its size; writes
+ * it when out is not NULL. */
+static size_t der_seq_header(uint8_t *out, size_t len)
+{
+    size_t n = len < 0x80 ? 2 : len < 0x100 ? 3 : 4;
+    if (out != NULL) {
+        out[0] = MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE;
+        if (n == 2) {
+            out[1] = (uint8_t)len;
+        } else if (n == 3) {
+            out[1] = 0x81;
+            out[2] = (uint8_t)len;
+        } else {
+            out[1] = 0x82;
+            out[2] = (uint8_t)(len >> 8);
+            out[3] = (uint8_t)len;
+        }
+    }
+    return n;
+}
+
+/*
+ * A copy of the certificate with both signatureAlgorithm fields set to
+ * sha256WithRSAEncryption, for mbedTLS to parse. Why: mbedTLS refuses a certificate whose
+ * own signature algorithm it does not know (md5WithRSAEncryption from Oracle Access
+ * Manager, a bogus OID 0.0 from OneLogin's examples). An IdP certificate is only a key
+ * carrier: its signature is never checked (it is pinned, not chained), so the algorithm
+ * that made it does not matter. Everything else is parsed as given.
+ */
+static int cert_neutral_sigalg_copy(const uint8_t *der, size_t der_len, uint8_t **copy,
+                                    size_t *copy_len)
+{
+    static const uint8_t alg[] = {0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
+                                  0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05, 0x00};
+    const int seq = MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE;
+    unsigned char *p = (unsigned char *)(uintptr_t)der; /* mbedtls_asn1_get_tag only reads */
+    const unsigned char *end = der + der_len, *t0, *tend, *a0, *a1, *s0;
+    size_t len, tbs_len, cert_len, o;
+    uint8_t *c;
+
+    if (mbedtls_asn1_get_tag(&p, end, &len, seq) != 0 || p + len != end ||
+        mbedtls_asn1_get_tag(&p, end, &len, seq) != 0) {
+        return SSO_E_MD_CERT;
+    }
+    t0 = p;
+    tend = p + len;
+    if (p < tend && *p == (MBEDTLS_ASN1_CONTEXT_SPECIFIC | MBEDTLS_ASN1_CONSTRUCTED | 0)) {
+        if (mbedtls_asn1_get_tag(&p, tend, &len, *p) != 0) {
+            return SSO_E_MD_CERT;
+        }
+        p += len;
+    }
+    if (mbedtls_asn1_get_tag(&p, tend, &len, MBEDTLS_ASN1_INTEGER) != 0) {
+        return SSO_E_MD_CERT;
+    }
+    p += len;
+    a0 = p; /* TBSCertificate.signature */
+    if (mbedtls_asn1_get_tag(&p, tend, &len, seq) != 0) {
+        return SSO_E_MD_CERT;
+    }
+    a1 = p + len;
+    p = (unsigned char *)(uintptr_t)tend; /* Certificate.signatureAlgorithm */
+    if (mbedtls_asn1_get_tag(&p, end, &len, seq) != 0) {
+        return SSO_E_MD_CERT;
+    }
+    p += len;
+    s0 = p; /* Certificate.signatureValue */
+    if (mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_BIT_STRING) != 0 || p + len != end) {
+        return SSO_E_MD_CERT;
+    }
+    tbs_len = (size_t)(a0 - t0) + sizeof(alg) + (size_t)(tend - a1);
+    cert_len = der_seq_header(NULL, tbs_len) + tbs_len + sizeof(alg) + (size_t)(end - s0);
+    if (tbs_len > 0xffff || cert_len > 0xffff) {
+        return SSO_E_MD_CERT;
+    }
+    *copy_len = der_seq_header(NULL, cert_len) + cert_len;
+    c = sso_malloc(*copy_len);
+    if (c == NULL) {
+        return SSO_E_NOMEM;
+    }
+    o = der_seq_header(c, cert_len);
+    o += der_seq_header(c + o, tbs_len);
+    memcpy(c + o, t0, (size_t)(a0 - t0));
+    o += (size_t)(a0 - t0);
+    memcpy(c + o, alg, sizeof(alg));
+    o += sizeof(alg);
+    memcpy(c + o, a1, (size_t)(tend - a1));
+    o += (size_t)(tend - a1);
+    memcpy(c + o, alg, sizeof(alg));
+    o += sizeof(alg);
+    memcpy(c + o, s0, (size_t)(end - s0));
+    *copy = c;
+    return SSO_OK;
+}
+
 int sso_crypto_cert_info(const uint8_t *der, size_t der_len, struct sso_cert_info *out)
 {
     int rc = SSO_E_INTERNAL;
     struct cert_work *w = NULL;
+    uint8_t *copy = NULL;
+    size_t copy_len = 0, refused = alloc_refusals();
     mbedtls_pk_type_t type;
     int ret;
 
@@ -326,13 +421,22 @@ int sso_crypto_cert_info(const uint8_t *der, size_t der_len, struct sso_cert_inf
     mbedtls_x509_crt_init(&w->crt);
     /* nocopy: the certificate is freed before der goes out of scope. */
     ret = mbedtls_x509_crt_parse_der_nocopy(&w->crt, der, der_len);
+    if (((-ret) & 0x7f80) == -MBEDTLS_ERR_X509_UNKNOWN_SIG_ALG) {
+        mbedtls_x509_crt_free(&w->crt);
+        mbedtls_x509_crt_init(&w->crt);
+        rc = cert_neutral_sigalg_copy(der, der_len, &copy, &copy_len);
+        if (rc != SSO_OK) {
+            goto out;
+        }
+        ret = mbedtls_x509_crt_parse_der_nocopy(&w->crt, copy, copy_len);
+    }
     if (ret != 0) {
-        rc = mbedtls_out_of_memory(ret) ? SSO_E_NOMEM : SSO_E_MD_CERT;
+        rc = alloc_refusals() != refused ? SSO_E_NOMEM : SSO_E_MD_CERT;
         goto out;
     }
     /* Bytes after the certificate would be outside the fingerprint yet inside what the
      * admin pasted: reject rather than let two views of "the certificate" exist. */
-    if (w->crt.raw.len != der_len) {
+    if (w->crt.raw.len != (copy != NULL ? copy_len : der_len)) {
         rc = SSO_E_MD_CERT;
         goto out;
     }
@@ -380,6 +484,7 @@ out:
     mbedtls_x509_crt_free(&w->crt);
     mbedtls_platform_zeroize(w, sizeof(*w));
     sso_free(w);
+    sso_free(copy);
     if (rc != SSO_OK) {
         memset(out, 0, sizeof(*out));
     }
@@ -471,7 +576,7 @@ int sso_crypto_verify_cert(const uint8_t *cert_der, size_t cert_len, enum sso_si
     mbedtls_pk_context pk;
     mbedtls_pk_type_t type;
     const uint8_t *spki;
-    size_t spki_len, hlen = sso_crypto_md_size(md);
+    size_t spki_len, hlen = sso_crypto_md_size(md), refused = alloc_refusals();
     int ret;
 
     if (cert_der == NULL || hash == NULL || (sig == NULL && sig_len)) {
@@ -487,7 +592,7 @@ int sso_crypto_verify_cert(const uint8_t *cert_der, size_t cert_len, enum sso_si
     }
     ret = mbedtls_pk_parse_public_key(&pk, spki, spki_len);
     if (ret != 0) {
-        rc = mbedtls_out_of_memory(ret) ? SSO_E_NOMEM : SSO_E_MD_CERT;
+        rc = alloc_refusals() != refused ? SSO_E_NOMEM : SSO_E_MD_CERT;
         goto out;
     }
     type = mbedtls_pk_get_type(&pk);
@@ -513,8 +618,7 @@ int sso_crypto_verify_cert(const uint8_t *cert_der, size_t cert_len, enum sso_si
         }
         /* PKCS#1 v1.5 check by re-encoding and comparing (no lenient DigestInfo parse,
          * so no Bleichenbacher-2006 style forgery with small exponents). */
-        rc = mbedtls_pk_verify(&pk, md_type(md), hash, hlen, sig, sig_len) == 0 ? SSO_OK
-                                                                                : SSO_E_DSIG_BAD;
+        ret = mbedtls_pk_verify(&pk, md_type(md), hash, hlen, sig, sig_len);
     } else if (type == MBEDTLS_PK_ECKEY || type == MBEDTLS_PK_ECKEY_DH ||
                type == MBEDTLS_PK_ECDSA) {
         uint8_t der[2 + 2 * (3 + 48)];
@@ -539,11 +643,13 @@ int sso_crypto_verify_cert(const uint8_t *cert_der, size_t cert_len, enum sso_si
             goto out;
         }
         der_len = ecdsa_raw_to_der(der, sig, n);
-        rc = mbedtls_pk_verify(&pk, md_type(md), hash, hlen, der, der_len) == 0 ? SSO_OK
-                                                                                : SSO_E_DSIG_BAD;
+        ret = mbedtls_pk_verify(&pk, md_type(md), hash, hlen, der, der_len);
     } else {
         rc = SSO_E_DSIG_ALG;
+        goto out;
     }
+    /* A verification that ran out of heap did not say "bad signature". */
+    rc = ret == 0 ? SSO_OK : alloc_refusals() != refused ? SSO_E_NOMEM : SSO_E_DSIG_BAD;
 out:
     mbedtls_pk_free(&pk);
     return rc;
@@ -673,6 +779,7 @@ int sso_crypto_rsa_oaep_decrypt(const uint8_t *key_der, size_t key_len, enum sso
     struct rng_bridge rb = {rng, rng_ctx, 0};
     mbedtls_rsa_context *rsa;
     size_t k, hlen = sso_crypto_md_size(oaep_md), dblen, i, ps_len = 0;
+    size_t refused = alloc_refusals();
     unsigned bad, in_ps = 1;
     const uint8_t *db;
     int ret;
@@ -696,7 +803,9 @@ int sso_crypto_rsa_oaep_decrypt(const uint8_t *key_der, size_t key_len, enum sso
      * nothing about the ciphertext. */
     ret = mbedtls_pk_parse_key(&w->pk, key_der, key_len, NULL, 0, rng_bridge_cb, &rb);
     if (ret != 0 || mbedtls_pk_get_type(&w->pk) != MBEDTLS_PK_RSA) {
-        rc = rb.failed ? SSO_E_RANDOM : mbedtls_out_of_memory(ret) ? SSO_E_NOMEM : SSO_E_ENC_NO_KEY;
+        rc = rb.failed                     ? SSO_E_RANDOM
+             : alloc_refusals() != refused ? SSO_E_NOMEM
+                                           : SSO_E_ENC_NO_KEY;
         goto out;
     }
     rsa = mbedtls_pk_rsa(w->pk);
@@ -715,9 +824,9 @@ int sso_crypto_rsa_oaep_decrypt(const uint8_t *key_der, size_t key_len, enum sso
      * (randomness, memory, input >= modulus) depend on nothing secret. */
     ret = mbedtls_rsa_private(rsa, rng_bridge_cb, &rb, in, w->em);
     if (ret != 0) {
-        rc = rb.failed                    ? SSO_E_RANDOM
-             : mbedtls_out_of_memory(ret) ? SSO_E_NOMEM
-                                          : SSO_E_ENC_DECRYPT;
+        rc = rb.failed                     ? SSO_E_RANDOM
+             : alloc_refusals() != refused ? SSO_E_NOMEM
+                                           : SSO_E_ENC_DECRYPT;
         goto out;
     }
     if (md_begin(&w->md, oaep_md) != SSO_OK || md_end(&w->md, w->lhash) != SSO_OK) {
@@ -830,7 +939,7 @@ int sso_crypto_aes_gcm_decrypt(const uint8_t *key, size_t key_len, const uint8_t
 {
     int rc = SSO_E_INTERNAL;
     mbedtls_gcm_context *gcm = NULL;
-    size_t ct_len;
+    size_t ct_len, refused = alloc_refusals();
 
     if (out_len != NULL) {
         *out_len = 0;
@@ -852,8 +961,12 @@ int sso_crypto_aes_gcm_decrypt(const uint8_t *key, size_t key_len, const uint8_t
     mbedtls_gcm_init(gcm);
     /* The full 128-bit tag, always: a truncated tag would be forgeable. mbedTLS checks
      * the tag before releasing plaintext and wipes the output on failure. */
-    if (mbedtls_gcm_setkey(gcm, MBEDTLS_CIPHER_ID_AES, key, (unsigned)key_len * 8) != 0 ||
-        mbedtls_gcm_auth_decrypt(gcm, ct_len, in, 12, NULL, 0, in + 12 + ct_len, 16, in + 12,
+    if (mbedtls_gcm_setkey(gcm, MBEDTLS_CIPHER_ID_AES, key, (unsigned)key_len * 8) != 0) {
+        /* Setting the key allocates (the cipher context); nothing else can fail here. */
+        rc = alloc_refusals() != refused ? SSO_E_NOMEM : SSO_E_INTERNAL;
+        goto out;
+    }
+    if (mbedtls_gcm_auth_decrypt(gcm, ct_len, in, 12, NULL, 0, in + 12 + ct_len, 16, in + 12,
                                  out) != 0) {
         if (ct_len) {
             mbedtls_platform_zeroize(out, ct_len);
