@@ -261,6 +261,19 @@ TEST_CASE(cert_info_long_subject_truncated)
     TEST_TRUE(strncmp(info.subject, want, sizeof(info.subject) - 1) == 0);
 }
 
+static const uint8_t rsa_oid[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01};
+
+/* Offset of the first occurrence of needle in hay, 0 if none (never at 0 in a cert). */
+static size_t find(const uint8_t *hay, size_t n, const uint8_t *needle, size_t m)
+{
+    for (size_t i = 1; i + m <= n; i++) {
+        if (memcmp(hay + i, needle, m) == 0) {
+            return i;
+        }
+    }
+    return 0;
+}
+
 TEST_CASE(cert_info_rejects_bad_der)
 {
     VEC(der, der_len, "rsa2048.crt.der");
@@ -282,25 +295,55 @@ TEST_CASE(cert_info_rejects_bad_der)
     TEST_EQ(sso_crypto_cert_info((const uint8_t *)"hello world", 11, &info), SSO_E_MD_CERT);
     VEC(key, key_len, "rsa2048.p8.der");
     TEST_EQ(sso_crypto_cert_info(key, key_len, &info), SSO_E_MD_CERT);
-    /* A damaged signature algorithm OID inside TBSCertificate. */
+    /* A damaged public-key algorithm OID (rsaEncryption -> 1.2.840.113549.1.1.99). */
     memcpy(buf, der, der_len);
-    buf[20] ^= 0xff;
+    size_t at = find(buf, der_len, rsa_oid, sizeof(rsa_oid));
+    TEST_TRUE(at != 0);
+    buf[at + sizeof(rsa_oid) - 1] = 99;
+    TEST_EQ(sso_crypto_cert_info(buf, der_len, &info), SSO_E_MD_CERT);
+    /* A damaged notBefore (UTCTime with a letter in it). */
+    memcpy(buf, der, der_len);
+    at = find(buf, der_len, (const uint8_t *)"\x17\x0d", 2);
+    TEST_TRUE(at != 0);
+    buf[at + 4] = 'x';
     TEST_EQ(sso_crypto_cert_info(buf, der_len, &info), SSO_E_MD_CERT);
     TEST_EQ(sso_crypto_cert_info(NULL, 0, &info), SSO_E_INVAL);
 }
 
-TEST_CASE(cert_info_out_of_memory)
+/* The certificate's own signature algorithm is irrelevant to a pinned key: one mbedTLS
+ * does not know (md5WithRSA at Oracle OAM, OID 0.0 in OneLogin examples; here sha256WithRSA
+ * turned into 1.2.840.113549.1.1.99) still gives the key, the names and the dates. */
+TEST_CASE(cert_info_unknown_signature_algorithm)
 {
     VEC(der, der_len, "rsa2048.crt.der");
-    struct sso_cert_info info;
-    struct sso_alloc_stats before, after;
-    sso_alloc_stats(&before);
-    sso_alloc_set_limit(before.cur_bytes + 64);
-    int rc = sso_crypto_cert_info(der, der_len, &info);
-    sso_alloc_set_limit(0);
-    TEST_EQ(rc, SSO_E_NOMEM);
-    sso_alloc_stats(&after);
-    TEST_EQ(after.cur_bytes, before.cur_bytes);
+    static uint8_t buf[4096];
+    static const uint8_t sha256rsa[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b};
+    struct sso_cert_info good, info;
+    uint8_t fp[32];
+    TEST_OK(sso_crypto_cert_info(der, der_len, &good));
+    memcpy(buf, der, der_len);
+    size_t at = find(buf, der_len, sha256rsa, sizeof(sha256rsa)); /* TBS signature field */
+    TEST_TRUE(at != 0);
+    buf[at + sizeof(sha256rsa) - 1] = 99;
+    TEST_OK(sso_crypto_cert_info(buf, der_len, &info));
+    TEST_OK(sso_crypto_md(SSO_MD_SHA256, buf, der_len, fp));
+    TEST_MEM_EQ(info.sha256, fp, 32); /* fingerprint of the bytes given, not of a rewrite */
+    TEST_EQ(info.key_type, SSO_KEY_RSA);
+    TEST_EQ(info.key_bits, 2048);
+    TEST_EQ(info.not_before_s, good.not_before_s);
+    TEST_EQ(info.not_after_s, good.not_after_s);
+    TEST_STR_EQ(info.subject, good.subject);
+    /* Both fields changed the same way (what a real md5WithRSA certificate looks like). */
+    size_t at2 = find(buf + at + 1, der_len - at - 1, sha256rsa, sizeof(sha256rsa));
+    TEST_TRUE(at2 != 0);
+    buf[at + 1 + at2 + sizeof(sha256rsa) - 1] = 4; /* md5WithRSAEncryption */
+    buf[at + sizeof(sha256rsa) - 1] = 4;
+    TEST_OK(sso_crypto_cert_info(buf, der_len, &info));
+    TEST_EQ(info.key_type, SSO_KEY_RSA);
+    TEST_STR_EQ(info.subject, good.subject);
+    /* Trailing bytes are still refused on this path. */
+    buf[der_len] = 0;
+    TEST_EQ(sso_crypto_cert_info(buf, der_len + 1, &info), SSO_E_MD_CERT);
 }
 
 /* ---- PEM ------------------------------------------------------------------------------ */
@@ -795,30 +838,6 @@ TEST_CASE(oaep_arguments_and_key)
             SSO_E_RANDOM);
 }
 
-TEST_CASE(oaep_out_of_memory)
-{
-    VEC(key, key_len, "rsa2048.p8.der");
-    VEC(ct, ct_len, "oaep-rsa2048-sha1-mgf1sha1.bin");
-    struct sso_alloc_stats before, after;
-    size_t n;
-    int rc;
-    sso_alloc_stats(&before);
-    /* Enough for the work area, not for the key parse: NOMEM must not turn into "decrypted"
-     * nor leak. */
-    sso_alloc_set_limit(before.cur_bytes + 1200);
-    rc = sso_crypto_rsa_oaep_decrypt(key, key_len, SSO_MD_SHA1, SSO_MD_SHA1, ct, ct_len, oaep_out,
-                                     sizeof(oaep_out), &n, test_rng, &rng_state);
-    sso_alloc_set_limit(0);
-    TEST_TRUE(rc != SSO_OK);
-    sso_alloc_stats(&after);
-    TEST_EQ(after.cur_bytes, before.cur_bytes);
-    sso_alloc_set_limit(before.cur_bytes + 100);
-    rc = sso_crypto_rsa_oaep_decrypt(key, key_len, SSO_MD_SHA1, SSO_MD_SHA1, ct, ct_len, oaep_out,
-                                     sizeof(oaep_out), &n, test_rng, &rng_state);
-    sso_alloc_set_limit(0);
-    TEST_EQ(rc, SSO_E_NOMEM);
-}
-
 /* ---- AES ------------------------------------------------------------------------------ */
 
 static uint8_t aes_out[256];
@@ -995,6 +1014,97 @@ TEST_CASE(aes_gcm_tampered)
             SSO_E_ENC_DECRYPT);
 }
 
+/* ---- running out of memory ------------------------------------------------------------ */
+
+/* Each operation that allocates, run under every heap limit from nothing to what it needs
+ * (in steps): it returns SSO_E_NOMEM or succeeds, and never leaks. */
+enum oom_op {
+    OOM_CERT_INFO,
+    OOM_VERIFY_RSA,
+    OOM_VERIFY_EC,
+    OOM_OAEP,
+    OOM_CBC,
+    OOM_GCM,
+    OOM_COUNT,
+};
+
+static int oom_run(enum oom_op op)
+{
+    size_t a, b, c, n;
+    const uint8_t *x, *y, *z;
+    struct sso_cert_info info;
+    switch (op) {
+    case OOM_CERT_INFO:
+        x = vec("rsa4096.crt.der", &a);
+        return x ? sso_crypto_cert_info(x, a, &info) : 12345;
+    case OOM_VERIFY_RSA:
+        x = vec("rsa4096.crt.der", &a);
+        y = vec("data.sha512", &b);
+        z = vec("rsa4096-sha512.sig", &c);
+        return x && y && z
+                   ? sso_crypto_verify_cert(x, a, SSO_SIG_RSA_PKCS1, SSO_MD_SHA512, y, z, c, false)
+                   : 12345;
+    case OOM_VERIFY_EC:
+        x = vec("ec384.crt.der", &a);
+        y = vec("data.sha384", &b);
+        z = vec("ec384-sha384.sig", &c);
+        return x && y && z
+                   ? sso_crypto_verify_cert(x, a, SSO_SIG_ECDSA, SSO_MD_SHA384, y, z, c, false)
+                   : 12345;
+    case OOM_OAEP:
+        x = vec("rsa2048.p8.der", &a);
+        y = vec("oaep-rsa2048-sha256-mgf1sha1.bin", &b);
+        return x && y
+                   ? sso_crypto_rsa_oaep_decrypt(x, a, SSO_MD_SHA256, SSO_MD_SHA1, y, b, oaep_out,
+                                                 sizeof(oaep_out), &n, test_rng, &rng_state)
+                   : 12345;
+    case OOM_CBC:
+        x = vec("aes256.key", &a);
+        y = vec("cbc256.bin", &b);
+        return x && y ? sso_crypto_aes_cbc_decrypt(x, a, y, b, aes_out, sizeof(aes_out), &n)
+                      : 12345;
+    case OOM_GCM:
+        x = vec("aes256.key", &a);
+        y = vec("gcm256.bin", &b);
+        return x && y ? sso_crypto_aes_gcm_decrypt(x, a, y, b, aes_out, sizeof(aes_out), &n)
+                      : 12345;
+    case OOM_COUNT:
+        break;
+    }
+    return 12345;
+}
+
+TEST_CASE(out_of_memory_sweep)
+{
+    for (int op = 0; op < OOM_COUNT; op++) {
+        struct sso_alloc_stats st;
+        size_t base, need;
+        TEST_OK(oom_run((enum oom_op)op)); /* loads the vectors, and must work */
+        sso_alloc_stats(&st);
+        base = st.cur_bytes;
+        sso_alloc_reset_peak();
+        TEST_OK(oom_run((enum oom_op)op));
+        sso_alloc_stats(&st);
+        need = st.peak_bytes - base;
+        TEST_TRUE(need > 0);
+        for (size_t lim = 0; lim < need; lim += need / 64 + 1) {
+            int rc;
+            sso_alloc_set_limit(base + lim);
+            rc = oom_run((enum oom_op)op);
+            sso_alloc_set_limit(0);
+            sso_alloc_stats(&st);
+            if ((rc != SSO_E_NOMEM && rc != SSO_OK) || st.cur_bytes != base) {
+                lk_test_fail(__FILE__, __LINE__, "op %d, limit %zu of %zu: rc %d, leaked %zu", op,
+                             lim, need, rc, st.cur_bytes - base);
+                return;
+            }
+        }
+        sso_alloc_set_limit(base + need);
+        TEST_OK(oom_run((enum oom_op)op));
+        sso_alloc_set_limit(0);
+    }
+}
+
 /* ---- constant time, wiping ------------------------------------------------------------ */
 
 TEST_CASE(ct_memcmp_and_zeroize)
@@ -1026,7 +1136,7 @@ static const struct lk_test_case cases[] = {
     LK_CASE(cert_info_generalized_time),
     LK_CASE(cert_info_long_subject_truncated),
     LK_CASE(cert_info_rejects_bad_der),
-    LK_CASE(cert_info_out_of_memory),
+    LK_CASE(cert_info_unknown_signature_algorithm),
     LK_CASE(pem_certificate_and_key),
     LK_CASE(pem_crlf_and_junk_lines),
     LK_CASE(pem_rejections),
@@ -1042,13 +1152,13 @@ static const struct lk_test_case cases[] = {
     LK_CASE(oaep_uniform_error),
     LK_CASE(oaep_tampered_and_malformed),
     LK_CASE(oaep_arguments_and_key),
-    LK_CASE(oaep_out_of_memory),
     LK_CASE(aes_cbc_openssl_vectors),
     LK_CASE(aes_cbc_bad_padding_and_lengths),
     LK_CASE(aes_cbc_wrong_key),
     LK_CASE(aes_gcm_xmlsec_vectors),
     LK_CASE(aes_gcm_spec_vectors),
     LK_CASE(aes_gcm_tampered),
+    LK_CASE(out_of_memory_sweep),
     LK_CASE(ct_memcmp_and_zeroize),
 };
 TEST_MAIN(cases)
