@@ -13,9 +13,9 @@
  *   DER SEQUENCE mbedTLS verifies.
  * - RSA-OAEP decoding (RFC 8017 7.1.2) runs on mbedTLS's raw, blinded private-key
  *   operation, because mbedTLS uses one hash for both the OAEP label hash and MGF1, while
- *   XML Encryption's rsa-oaep-mgf1p fixes MGF1 to SHA-1 whatever the DigestMethod says
- *   (xmlsec1 and Apache Santuario produce DigestMethod SHA-256 + MGF1-SHA-1 when asked
- *   for SHA-256), and xmlenc11#rsa-oaep names the two digests separately.
+ *   XML Encryption's rsa-oaep-mgf1p fixes MGF1 to SHA-1 whatever its DigestMethod says
+ *   (so DigestMethod SHA-256 means SHA-256 + MGF1-SHA-1), and xmlenc11#rsa-oaep names the
+ *   two digests separately.
  */
 #include "sso/crypto.h"
 
