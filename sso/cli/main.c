@@ -17,7 +17,7 @@ static const char usage_text[] =
     "      --idp-metadata FILE | --idp-cert PEM (repeatable)   --idp-entity-id ID\n"
     "      --sp-entity-id ID   --acs-url URL   --now RFC3339|unix   --in-response-to ID\n"
     "      --skew S   --allow-sha1   --sp-key PEM   --replay-cache FILE   --no-unsolicited\n"
-    "  c14n [--with-comments] [--inclusive-prefixes \"a b\"] [--id ID] FILE\n"
+    "  c14n [--with-comments] [--inclusive-prefixes \"a b\"] [--id ID] [--enveloped] FILE\n"
     "  metadata FILE\n"
     "  authn-request --sp-entity-id ID --acs-url URL --idp-sso-url URL [--relay-state S]\n"
     "                [--binding redirect|post]\n"
@@ -32,6 +32,7 @@ static const struct cli_cmd commands[] = {
     /* Each subcommand file adds its entry here when it lands:
      * c14n (cli_c14n.c), verify (cli_verify.c), metadata (cli_metadata.c),
      * authn-request and sp-metadata (cli_authn.c). */
+    {"c14n", cli_c14n},
     {NULL, NULL},
 };
 
