@@ -102,7 +102,7 @@ TEST_CASE(inflate_rejects_truncation_and_trailing_bytes)
     };
     const size_t lens[] = {vec_stored_z_len, vec_fixed_z_len, vec_dynamic_z_len,
                            vec_sync_flush_z_len};
-    uint8_t buf[4096];
+    static uint8_t buf[4096];
     size_t n = 0;
     for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++) {
         /* Every proper prefix fails. */
