@@ -8,6 +8,7 @@
 #include "sso/deflate.h"
 #include "sso/err.h"
 #include "sso/url.h"
+#include "sso/xml.h"
 
 /* Deterministic "random": 0x00, 0x01, 0x02, ... */
 static int counter_rng(void *ctx, uint8_t *buf, size_t len)
@@ -237,6 +238,44 @@ TEST_CASE(redirect_round_trip)
     TEST_TRUE(strlen(buf) < strlen(params.idp_sso_url) + sizeof(expected_xml));
 }
 
+/* The IdP's view: the inflated request parses with the strict XML layer and carries
+ * every field in the right namespace. */
+TEST_CASE(redirect_xml_parses)
+{
+    static char xml[4096];
+    char rs[128];
+    struct sso_authn_request r = fixed_request();
+    struct sso_authn_params p = params;
+    struct sso_xml_doc d;
+    struct sso_str v;
+    int root, issuer, pol;
+    p.sp_entity_id = "urn:sp&<\"'>";
+    TEST_OK(sso_authn_redirect_url(buf, sizeof(buf), NULL, &r, &p));
+    TEST_OK(decode_redirect(buf, xml, sizeof(xml), rs, sizeof(rs)));
+    memset(&d, 0, sizeof(d));
+    TEST_OK(sso_xml_parse(&d, xml, strlen(xml), NULL));
+    root = sso_xml_root(&d);
+    TEST_TRUE(sso_xml_is(&d, root, SSO_NS_SAMLP, "AuthnRequest"));
+    TEST_TRUE(sso_xml_attr(&d, root, NULL, "ID", &v) && sso_str_eq(v, r.id));
+    TEST_TRUE(sso_xml_attr(&d, root, NULL, "Version", &v) && sso_str_eq(v, "2.0"));
+    TEST_TRUE(sso_xml_attr(&d, root, NULL, "IssueInstant", &v) &&
+              sso_str_eq(v, "2024-01-01T00:00:00Z"));
+    TEST_TRUE(sso_xml_attr(&d, root, NULL, "Destination", &v) && sso_str_eq(v, p.idp_sso_url));
+    TEST_TRUE(sso_xml_attr(&d, root, NULL, "AssertionConsumerServiceURL", &v) &&
+              sso_str_eq(v, p.acs_url));
+    TEST_TRUE(sso_xml_attr(&d, root, NULL, "ProtocolBinding", &v) &&
+              sso_str_eq(v, "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"));
+    issuer = sso_xml_child(&d, root, SSO_NS_SAML, "Issuer");
+    TEST_TRUE(issuer >= 0);
+    TEST_OK(sso_xml_text_only(&d, issuer, rs, sizeof(rs), NULL));
+    TEST_STR_EQ(rs, "urn:sp&<\"'>"); /* escaping round-trips */
+    pol = sso_xml_child(&d, root, SSO_NS_SAMLP, "NameIDPolicy");
+    TEST_TRUE(sso_xml_attr(&d, pol, NULL, "Format", &v) &&
+              sso_str_eq(v, "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"));
+    TEST_TRUE(sso_xml_attr(&d, pol, NULL, "AllowCreate", &v) && sso_str_eq(v, "true"));
+    sso_xml_free(&d);
+}
+
 TEST_CASE(redirect_separator_and_no_relay_state)
 {
     static char xml[4096];
@@ -417,6 +456,7 @@ static const struct lk_test_case cases[] = {
     LK_CASE(xml_escapes_values),
     LK_CASE(xml_rejects_bad_values),
     LK_CASE(redirect_round_trip),
+    LK_CASE(redirect_xml_parses),
     LK_CASE(redirect_separator_and_no_relay_state),
     LK_CASE(redirect_reports_needed_size),
     LK_CASE(redirect_out_of_memory),
