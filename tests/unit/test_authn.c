@@ -112,11 +112,12 @@ TEST_CASE(xml_escapes_values)
 {
     struct sso_authn_request r = fixed_request();
     struct sso_authn_params p = params;
-    p.sp_entity_id = "urn:a&b<c>\"d\"'e'\tf";
+    p.sp_entity_id = "urn:a&b<c>\"d\"'e'\tf\ng\rh";
     p.acs_url = "https://h/acs?a=1&b='2'";
     TEST_OK(sso_authn_xml(buf, sizeof(buf), NULL, &r, &p));
-    TEST_TRUE(strstr(buf, "<saml:Issuer>urn:a&amp;b&lt;c&gt;&quot;d&quot;&#39;e&#39;&#9;f"
-                          "</saml:Issuer>") != NULL);
+    TEST_TRUE(strstr(buf,
+                     "<saml:Issuer>urn:a&amp;b&lt;c&gt;&quot;d&quot;&#39;e&#39;&#9;f&#10;g&#13;h"
+                     "</saml:Issuer>") != NULL);
     TEST_TRUE(strstr(buf, "AssertionConsumerServiceURL=\"https://h/acs?a=1&amp;b=&#39;2&#39;\"") !=
               NULL);
     /* UTF-8 passes through. */
@@ -434,6 +435,14 @@ TEST_CASE(pending_evicts_oldest_and_expired)
     TEST_TRUE(!sso_authn_pending_consume(&t, "_Aa", 3, 300));
     TEST_TRUE(sso_authn_pending_consume(&t, "_Ab", 3, 300));
     TEST_TRUE(sso_authn_pending_consume(&t, "_new", 4, 300));
+    /* Refill: the oldest is now in a later slot ("_Ac"), not in slot 0. */
+    TEST_OK(sso_authn_pending_add(&t, "_x1", 300, 1000));
+    TEST_OK(sso_authn_pending_add(&t, "_x2", 300, 1000));
+    TEST_OK(sso_authn_pending_add(&t, "_x3", 300, 1000));
+    TEST_TRUE(!sso_authn_pending_consume(&t, "_Ac", 3, 300));
+    TEST_TRUE(sso_authn_pending_consume(&t, "_Ad", 3, 300));
+    TEST_TRUE(sso_authn_pending_consume(&t, "_x1", 3, 300));
+    TEST_TRUE(sso_authn_pending_consume(&t, "_x3", 3, 300));
     /* Expired entries are dropped before anything live is evicted. */
     sso_authn_pending_init(&t);
     TEST_OK(sso_authn_pending_add(&t, "_short", 0, 50));

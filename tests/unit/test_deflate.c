@@ -145,6 +145,8 @@ TEST_CASE(inflate_rejects_malformed)
     /* Dynamic block: code-length code over-subscribed (all 19 lengths = 1). */
     static const uint8_t cl_over[] = {0x05, 0xe0, 0x93, 0x24, 0x49, 0x92,
                                       0x24, 0x49, 0x92, 0x00, 0x00, 0x00};
+    /* Dynamic block whose first code length is "repeat previous" (16): nothing to repeat. */
+    static const uint8_t repeat_first[] = {0x05, 0x00, 0x02, 0x24, 0x00};
     /* Non-final stored empty block, then nothing: no final block. */
     static const uint8_t no_final[] = {0x00, 0x00, 0x00, 0xff, 0xff};
     TEST_EQ(inflate(reserved, sizeof(reserved), big, sizeof(big), &n), SSO_E_DEFLATE);
@@ -157,6 +159,7 @@ TEST_CASE(inflate_rejects_malformed)
     TEST_EQ(inflate(cl_empty, sizeof(cl_empty), big, sizeof(big), &n), SSO_E_DEFLATE);
     TEST_EQ(inflate(cl_over, sizeof(cl_over), big, sizeof(big), &n), SSO_E_DEFLATE);
     TEST_EQ(inflate(no_final, sizeof(no_final), big, sizeof(big), &n), SSO_E_DEFLATE);
+    TEST_EQ(inflate(repeat_first, sizeof(repeat_first), big, sizeof(big), &n), SSO_E_DEFLATE);
     TEST_EQ(inflate(NULL, 0, big, sizeof(big), &n), SSO_E_DEFLATE); /* empty stream */
     TEST_EQ(sso_inflate(NULL, 3, big, sizeof(big), &n, &iwork), SSO_E_INVAL);
     TEST_EQ(sso_inflate(reserved, 2, big, sizeof(big), NULL, &iwork), SSO_E_INVAL);

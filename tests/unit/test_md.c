@@ -7,6 +7,7 @@
 
 #include "harness.h"
 #include "md_certs.h"
+#include "sso/alloc.h"
 #include "sso/err.h"
 #include "sso/md.h"
 #include "sso/spmd.h"
@@ -305,6 +306,14 @@ TEST_CASE(signing_certificates)
     snprintf(body, sizeof(body), "%s%s" SSO_R, kd(0, ""), kd(0, "signing"));
     TEST_OK(parse(idp("", body), NULL));
     TEST_EQ(md.cert_count, 1);
+    /* A KeyDescriptor without ds:KeyInfo (or KeyInfo without X509Data) carries no key. */
+    snprintf(body, sizeof(body),
+             "<md:KeyDescriptor use=\"signing\"/><md:KeyDescriptor><ds:KeyInfo " DSNS
+             "><ds:KeyName>k</ds:KeyName></ds:KeyInfo></md:KeyDescriptor>%s" SSO_R,
+             kd(2, ""));
+    TEST_OK(parse(idp("", body), NULL));
+    TEST_EQ(md.cert_count, 1);
+    TEST_EQ(md.certs[0].info.sha256[0], 0x3d);
     /* EC key. */
     snprintf(body, sizeof(body), "%s" SSO_R, kd(4, ""));
     TEST_OK(parse(idp("", body), NULL));
@@ -344,6 +353,15 @@ TEST_CASE(certificate_limits_and_garbage)
              "<md:KeyDescriptor><ds:KeyInfo " DSNS "><ds:X509Data><ds:X509Certificate>AAAA<x/>"
              "</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>" SSO_R);
     TEST_EQ(parse(idp("", body), NULL), SSO_E_MD_CERT);
+    /* Certificate text longer than any wrapped certificate (whitespace padding). */
+    n = (size_t)snprintf(body, sizeof(body),
+                         "<md:KeyDescriptor><ds:KeyInfo " DSNS "><ds:X509Data><ds:X509Certificate>"
+                         "%s",
+                         md_test_certs[0].b64);
+    memset(body + n, ' ', 6000);
+    snprintf(body + n + 6000, sizeof(body) - n - 6000,
+             "</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>" SSO_R);
+    TEST_EQ(parse(idp("", body), NULL), SSO_E_XML_LIMIT);
     /* DER larger than SSO_CFG_CERT_MAX_DER. */
     memset(big, 'A', sizeof(big) - 1);
     big[sizeof(big) - 1] = '\0';
@@ -370,6 +388,8 @@ TEST_CASE(name_id_formats)
     TEST_OK(parse(idp("", body), NULL));
     TEST_EQ(md.name_id_formats, SSO_MD_NAMEID_PERSISTENT | SSO_MD_NAMEID_TRANSIENT);
     TEST_EQ(md.name_id_other, 3); /* unknown, too long, wrong case */
+    snprintf(body, sizeof(body), "%s<md:NameIDFormat>urn:x<x/></md:NameIDFormat>" SSO_R, kd(0, ""));
+    TEST_EQ(parse(idp("", body), NULL), SSO_E_MD_MALFORMED);
     TEST_STR_EQ(sso_md_nameid_uri(1), "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress");
     TEST_TRUE(sso_md_nameid_uri(SSO_MD_NAMEID_KNOWN) == NULL);
 }
@@ -414,6 +434,55 @@ TEST_CASE(not_metadata)
     TEST_EQ(parse(0, NULL), SSO_E_XML_SYNTAX);
     TEST_EQ(sso_md_parse(&md, NULL, 5, NULL), SSO_E_INVAL);
     TEST_EQ(sso_md_parse(NULL, doc, 5, NULL), SSO_E_INVAL);
+}
+
+TEST_CASE(out_of_memory)
+{
+    struct sso_alloc_stats st;
+    unsigned nomem = 0;
+    size_t n;
+    int rc = SSO_E_INTERNAL;
+    struct sso_xml_doc x;
+    size_t xml_need;
+    snprintf(body, sizeof(body), "%s" SSO_R, kd(0, ""));
+    /* What the XML tree alone needs: the sweep starts there, so that the failures are
+     * those of the import itself (the XML layer's own are test_xml's business). */
+    memset(&x, 0, sizeof(x));
+    sso_alloc_stats(&st);
+    sso_alloc_reset_peak();
+    n = idp(" entityID=\"urn:x\"", body);
+    TEST_OK(sso_xml_parse(&x, doc, n, NULL));
+    xml_need = 0;
+    {
+        struct sso_alloc_stats after;
+        sso_alloc_stats(&after);
+        xml_need = after.peak_bytes - st.cur_bytes;
+    }
+    sso_xml_free(&x);
+    /* Raise the limit step by step: each allocation of the import (certificate text
+     * scratch, mbedTLS inside sso_crypto_cert_info) fails in turn. */
+    for (size_t limit = xml_need; limit < xml_need + 100000; limit += 64) {
+        sso_alloc_stats(&st);
+        sso_alloc_set_limit(st.cur_bytes + limit);
+        n = idp(" entityID=\"urn:x\"", body);
+        rc = parse(n, NULL);
+        sso_alloc_set_limit(0);
+        if (rc == SSO_OK) {
+            break;
+        }
+        /* mbedTLS 3.6 reports a failed allocation while importing an RSA public key as
+         * MBEDTLS_ERR_PK_INVALID_PUBKEY, which the crypto adapter can only pass on as a
+         * certificate error; every other allocation failure is SSO_E_NOMEM. */
+        TEST_TRUE(rc == SSO_E_NOMEM || rc == SSO_E_MD_CERT);
+        nomem += rc == SSO_E_NOMEM;
+        TEST_STR_EQ(md.entity_id, "");
+        sso_alloc_stats(&st);
+        TEST_EQ(st.cur_blocks, 0); /* nothing leaks on any failure path */
+    }
+    TEST_OK(rc);
+    TEST_TRUE(nomem > 0);
+    sso_alloc_stats(&st);
+    TEST_EQ(st.cur_blocks, 0);
 }
 
 TEST_CASE(sp_metadata_parses_back)
@@ -516,6 +585,7 @@ static const struct lk_test_case cases[] = {
     LK_CASE(name_id_formats),
     LK_CASE(valid_until_and_cache_duration),
     LK_CASE(not_metadata),
+    LK_CASE(out_of_memory),
     LK_CASE(sp_metadata_parses_back),
     LK_CASE(okta_app_id),
 };
