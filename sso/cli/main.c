@@ -29,13 +29,11 @@ struct cli_cmd {
 };
 
 static const struct cli_cmd commands[] = {
-    /* Each subcommand file adds its entry here when it lands:
-     * verify (cli_verify.c). */
+    {"verify", cli_verify},
     {"c14n", cli_c14n},
     {"metadata", cli_metadata},
     {"authn-request", cli_authn_request},
     {"sp-metadata", cli_sp_metadata},
-    {NULL, NULL},
 };
 
 int cli_usage_error(const char *fmt, ...)
@@ -118,7 +116,7 @@ int main(int argc, char **argv)
         return argc < 2 ? CLI_USAGE : CLI_OK;
     }
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-        if (commands[i].name != NULL && strcmp(argv[1], commands[i].name) == 0) {
+        if (strcmp(argv[1], commands[i].name) == 0) {
             return commands[i].fn(argc - 1, argv + 1);
         }
     }
