@@ -29,10 +29,8 @@ struct cli_cmd {
 };
 
 static const struct cli_cmd commands[] = {
-    {"verify", cli_verify},
-    {"c14n", cli_c14n},
-    {"metadata", cli_metadata},
-    {"authn-request", cli_authn_request},
+    {"verify", cli_verify},           {"c14n", cli_c14n},
+    {"metadata", cli_metadata},       {"authn-request", cli_authn_request},
     {"sp-metadata", cli_sp_metadata},
 };
 
