@@ -792,6 +792,9 @@ int xml_scan(char *buf, size_t len, const struct xml_limits *lim, struct xml_sca
     if (len > lim->max_bytes) {
         return SSO_E_XML_LIMIT;
     }
+    if (len != 0 && memchr(buf, '\0', len) != NULL) {
+        return SSO_E_XML_ENCODING; /* UTF-16 or binary; and Mini-XML would stop at it */
+    }
     memset(&s, 0, sizeof(s));
     s.b = buf;
     s.len = len;
