@@ -118,6 +118,22 @@ static bool pool_put(struct xml_builder *b, const char *s, size_t n)
     return true;
 }
 
+/* Equality of Mini-XML's text (with stand-ins) and the pool's (with U+FEFF restored). */
+static bool same_as_pool(const char *m, const char *pool, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (m[i] != pool[i]) {
+            if (i + 2 < n && memcmp(m + i, "\xed\xbf\xbf", 3) == 0 &&
+                memcmp(pool + i, "\xef\xbb\xbf", 3) == 0) {
+                i += 2;
+                continue;
+            }
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool pool_str(struct xml_builder *b, const char *s, size_t n)
 {
     return pool_put(b, s, n) && pool_put(b, "", 1);
@@ -343,7 +359,8 @@ void xml_build_close(struct xml_builder *b, const char *qname)
     if (b->err != SSO_OK) {
         return;
     }
-    if (b->cur == 0 || strlen(qname) != e->len || memcmp(qname, doc->pool + e->str, e->len) != 0) {
+    if (b->cur == 0 || strlen(qname) != e->len ||
+        !same_as_pool(qname, doc->pool + e->str, e->len)) {
         xml_build_fail(b, SSO_E_XML_SYNTAX);
         return;
     }

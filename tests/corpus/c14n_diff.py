@@ -250,6 +250,12 @@ HANDCRAFTED = [
     b'<a-b.c_d xmlns:_p.q-r="urn:x"><_p.q-r:e/></a-b.c_d>',
     b'<a\n\tb\r\n=\r\n"1"\n/>',
     b'<a></a >',
+    # long names and values (past Mini-XML's 64-byte starting buffers), odd characters
+    b'<' + b'n' * 300 + b' ' + b'k' * 200 + b'="' + b'v' * 500 + b'">' + b't' * 3000 +
+    b'</' + b'n' * 300 + b'>',
+    b'<a b="/>" c="=" d="-->"><!--a->b>c--><!-- x ->--></a>',
+    b'<a>&#0065;&#x0041;&#x00E9;\xc2\x85\xe2\x80\xa8\t \t</a>',
+    b'<a \xef\xbb\xbfb="1"><\xc3\xa9\xef\xbb\xbf/></a>',
 ]
 
 PREFIXES = ["a", "b", "p", "q", "zz"]

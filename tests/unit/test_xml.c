@@ -471,6 +471,12 @@ TEST_CASE(non_ascii_and_bom_characters)
                       "\xf0\x9f\x98\x80"));
     TEST_TRUE(text_is(&doc, sso_xml_next(&doc, sso_xml_first_child(&doc, a)), "\xef\xbb\xbf"));
     sso_xml_free(&doc);
+    /* ... and a NameChar: start and end tag must still match */
+    TEST_OK(parse_s(&doc, "<a><b\xef\xbb\xbf \xef\xbb\xbf=\"1\">x</b\xef\xbb\xbf></a>"));
+    a = sso_xml_first_elem(&doc, sso_xml_root(&doc));
+    TEST_TRUE(sso_str_eq(sso_xml_local(&doc, a), "b\xef\xbb\xbf"));
+    TEST_TRUE(sso_xml_attr(&doc, a, NULL, "\xef\xbb\xbf", &v) && sso_str_eq(v, "1"));
+    sso_xml_free(&doc);
 }
 
 /* The three ways the parser finds room for Mini-XML's NUL, and the buffer afterwards. */
