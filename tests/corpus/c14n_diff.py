@@ -12,6 +12,8 @@ and without comments against xmllint on the same document with its comments remo
 Then every same-document Reference of a real/ file is recomputed from
 `latchkey c14n --id ID [--enveloped] [--inclusive-prefixes L]` and compared with the
 DigestValue the IdP wrote: it must match exactly where xmlsec1 verified that signature.
+Finally, seeded random mutations of the genuine responses: the strict parser must never
+accept what libxml2 refuses, and where both accept, the outputs must be identical.
 
 generated: handcrafted tricky documents plus COUNT seeded random ones (namespace
 rebinding, default undeclaration, attribute order across namespaces, literal and
@@ -211,6 +213,58 @@ def corpus(latchkey, root):
     print("compared %d of %d corpus files with xmllint --exc-c14n (both comment modes): "
           "%d mismatches" % (compared, len(files), len(failures)))
     print("recomputed %d IdP DigestValues of real/ files" % digests)
+    seeds = []
+    for path in files:
+        rel = os.path.relpath(path, root)
+        if rel.startswith("real/") and (manifest.get(rel) or {}).get("kind") == "response":
+            with open(path, "rb") as f:
+                seeds.append(f.read())
+    mutations(latchkey, seeds, 400)
+
+
+MUTATION_TOKENS = [
+    b"<", b">", b"&", b";", b'"', b"'", b"=", b" ", b"\r", b"\n", b"\t", b"]]>", b"<!--", b"-->",
+    b"--", b"<![CDATA[", b"&#13;", b"&amp;", b"&nbsp;", b"/", b"</", b"/>", b":", b"xmlns:",
+    b'xmlns=""', b"\xef\xbb\xbf", b"\xc3", b"\xe9", b"<?x?>", b"<!DOCTYPE", b"&#x", b"p:", b"a",
+    b"\x00", b"\x01"]
+
+
+def mutations(latchkey, seeds, count):
+    """Mutated documents: never accept what libxml2 refuses; identical output otherwise."""
+    rnd = random.Random(7)
+    stats = {"both rejected": 0, "only latchkey rejected": 0, "compared": 0}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "m.xml")
+        for i in range(count):
+            d = bytearray(rnd.choice(seeds))
+            for _ in range(rnd.randint(1, 3)):
+                pos, op = rnd.randrange(len(d) + 1), rnd.random()
+                if op < 0.4:
+                    d[pos:pos] = rnd.choice(MUTATION_TOKENS)
+                elif op < 0.7:
+                    del d[pos:pos + rnd.randint(1, 4)]
+                else:
+                    d[pos:pos + 1] = rnd.choice(MUTATION_TOKENS)
+            with open(path, "wb") as f:
+                f.write(d)
+            ours = run([latchkey, "c14n", "--with-comments", path])
+            ref = run(["xmllint", "--exc-c14n", path])
+            if ours.returncode not in (0, 1):
+                fail("mutation %d: latchkey exit %d" % (i, ours.returncode))
+            elif ours.returncode == 1:
+                stats["both rejected" if ref.returncode else "only latchkey rejected"] += 1
+            elif ref.returncode != 0:
+                fail("mutation %d: accepted, but libxml2 refuses it: %s" %
+                     (i, ref.stderr.decode(errors="replace")[:300]))
+            elif ours.stdout != ref.stdout:
+                fail("mutation %d: output differs from xmllint" % i)
+                show(ours.stdout, ref.stdout)
+            else:
+                stats["compared"] += 1
+    print("mutated genuine responses (%d): %s" % (count, ", ".join(
+        "%s %d" % kv for kv in stats.items())))
+    if stats["compared"] == 0:
+        fail("no mutation was compared")
 
 
 # ---- generated documents --------------------------------------------------------------------

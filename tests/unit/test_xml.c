@@ -179,6 +179,10 @@ static const struct vec rejected[] = {
     {"<a xmlns:p=\"http://x/%4\"/>", 0, SSO_E_XML_NAMESPACE},
     {"<a xmlns:p=\"http://x/\xc3\xa9\"/>", 0, SSO_E_XML_NAMESPACE},
     {"<a xmlns:p=\":x\"/>", 0, SSO_E_XML_NAMESPACE},
+    {"<a xmlns:p=\"http://host:x/\"/>", 0, SSO_E_XML_NAMESPACE}, /* libxml2: port digits */
+    {"<a xmlns:p=\"http://host:/\"/>", 0, SSO_E_XML_NAMESPACE},
+    {"<a xmlns:p=\"http://a@b@c/\"/>", 0, SSO_E_XML_NAMESPACE},
+    {"<a xmlns:p=\"http://[::1]/\"/>", 0, SSO_E_XML_NAMESPACE}, /* IP literals: not needed */
 };
 
 /* Edge cases that are XML and must be accepted. */
@@ -212,6 +216,8 @@ static const char *const accepted[] = {
     "<a xmlns:p=\"urn:a\" p:b=\"1\" b=\"2\"/>",
     "<a xmlns:p=\"http://x/%41?q=1;r=2#f\"/>",
     "<a xmlns:p=\"urn:\"/>",
+    "<a xmlns:p=\"http://u:p@host:80/p?q=1;r=%2F#f/g?h\"/>",
+    "<a xmlns:p=\"a+b.c-d:x\" xmlns:q=\"x://\" xmlns:r=\"x:/\"/>",
     "<a>\xef\xbb\xbf</a>",
 };
 
