@@ -471,12 +471,56 @@ def subtree_case(latchkey, rnd, tmp, n):
     return True
 
 
+def cli_contract(latchkey, tmp):
+    """Exit codes and the JSON rejection of `latchkey c14n`."""
+    def doc(name, data):
+        path = os.path.join(tmp, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+    ok = doc("ok.xml", b'<r><a ID="x">1</a><b Id="y"/><c ID="d"/><e AssertionID="d"/></r>')
+    dtd = doc("dtd.xml", b"<!DOCTYPE r><r/>")
+    checks = [
+        ([ok], 0, None, b"<r><a ID=\"x\">1</a><b Id=\"y\"></b><c ID=\"d\"></c>"
+                        b"<e AssertionID=\"d\"></e></r>"),
+        (["--id", "x", ok], 0, None, b'<a ID="x">1</a>'),
+        (["--id", "y", ok], 0, None, b'<b Id="y"></b>'),
+        (["--id", "nope", ok], 1, "xml_not_found", None),
+        (["--id", "d", ok], 1, "duplicate_id", None),
+        ([dtd], 1, "xml_dtd_forbidden", None),
+        (["--max-bytes", "5", ok], 1, "xml_limit", None),
+        ([os.path.join(tmp, "missing.xml")], 2, None, None),
+        (["--bogus", ok], 2, None, None),
+        (["--id"], 2, None, None),
+        ([ok, ok], 2, None, None),
+        ([], 2, None, None),
+        (["--inclusive-prefixes", "a:b", ok], 2, None, None),
+        (["--max-bytes", "0", ok], 2, None, None),
+    ]
+    for args, rc, code, out in checks:
+        p = run([latchkey, "c14n", *args])
+        if p.returncode != rc:
+            fail("latchkey c14n %s: exit %d, want %d" % (" ".join(args), p.returncode, rc))
+        elif code is not None:
+            try:
+                j = json.loads(p.stdout.decode())
+            except ValueError:
+                j = {}
+            if j.get("ok") is not False or j.get("error") != code or not j.get("detail"):
+                fail("latchkey c14n %s: printed %r, want error %s" % (" ".join(args),
+                                                                       p.stdout, code))
+        elif out is not None and p.stdout != out:
+            fail("latchkey c14n %s: printed %r" % (" ".join(args), p.stdout))
+    print("checked %d exit-code and JSON cases of latchkey c14n" % len(checks))
+
+
 def generated(latchkey, count):
     rnd = random.Random(20240601)
     docs = [("handcrafted %d" % i, d) for i, d in enumerate(HANDCRAFTED)]
     docs += [("random %d" % i, gen_document(rnd)) for i in range(count)]
     compared = 0
     with tempfile.TemporaryDirectory() as tmp:
+        cli_contract(latchkey, tmp)
         for label, data in docs:
             path = os.path.join(tmp, "doc.xml")
             with open(path, "wb") as f:
