@@ -21,7 +21,7 @@
 #include "sso/xml.h"
 
 /* Larger files are still read, so that the parser's size bound rejects them (exit 1). */
-#define C14N_FILE_MAX (16u * 1024 * 1024)
+#define C14N_FILE_MAX ((size_t)16 * 1024 * 1024)
 
 static int sink_file(void *ctx, const char *data, size_t len)
 {
@@ -82,7 +82,7 @@ int cli_c14n(int argc, char **argv)
             char *end;
             unsigned long v = strtoul(argv[++i], &end, 10);
             if (*end != '\0' || v == 0 || v > C14N_FILE_MAX) {
-                return cli_usage_error("c14n: --max-bytes wants 1..%u", C14N_FILE_MAX);
+                return cli_usage_error("c14n: --max-bytes wants 1..%zu", C14N_FILE_MAX);
             }
             max_bytes = v;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {

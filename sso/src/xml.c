@@ -255,7 +255,7 @@ static bool uri_hex(char c)
 /* unreserved / pct-encoded / sub-delims (without '&') / any of @p extra; advances. */
 static bool uri_take(struct uri_cur *u, const char *extra)
 {
-    char c = u->p < u->end ? *u->p : '\0';
+    char c = u->p < u->end ? *u->p : (char)0;
     if (c == '\0') {
         return false;
     }

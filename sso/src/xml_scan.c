@@ -482,7 +482,7 @@ static int scan_start_tag(struct scan *s, enum where *where)
         }
         copy(s, 1);
         tag_ws(s);
-        quote = s->r < s->len ? s->b[s->r] : 0;
+        quote = s->r < s->len ? s->b[s->r] : (char)0;
         if (quote != '"' && quote != '\'') {
             return SSO_E_XML_SYNTAX; /* unquoted value */
         }
