@@ -255,10 +255,11 @@ static bool uri_hex(char c)
 /* unreserved / pct-encoded / sub-delims (without '&') / any of @p extra; advances. */
 static bool uri_take(struct uri_cur *u, const char *extra)
 {
-    char c = u->p < u->end ? *u->p : (char)0;
-    if (c == '\0') {
+    char c;
+    if (u->p >= u->end || *u->p == '\0') {
         return false;
     }
+    c = *u->p;
     if (c == '%') {
         if (u->end - u->p < 3 || !uri_hex(u->p[1]) || !uri_hex(u->p[2])) {
             return false;

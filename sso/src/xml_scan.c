@@ -482,10 +482,10 @@ static int scan_start_tag(struct scan *s, enum where *where)
         }
         copy(s, 1);
         tag_ws(s);
-        quote = s->r < s->len ? s->b[s->r] : (char)0;
-        if (quote != '"' && quote != '\'') {
+        if (s->r >= s->len || (s->b[s->r] != '"' && s->b[s->r] != '\'')) {
             return SSO_E_XML_SYNTAX; /* unquoted value */
         }
+        quote = s->b[s->r];
         copy(s, 1);
         rc = scan_attr_value(s, quote, &vlen);
         if (rc != SSO_OK) {
