@@ -10,6 +10,7 @@
 #include "sso/err.h"
 #include "sso/sso_config.h"
 #include "sso/xml.h"
+#include "xml_priv.h"
 
 /* Parse @p len bytes from an exact-size heap copy (no NUL after it: ASan sees overreads). */
 static int parse_n(struct sso_xml_doc *doc, const char *s, size_t len,
@@ -704,6 +705,78 @@ TEST_CASE(peak_heap_real_responses)
     TEST_TRUE(worst < 3.0);
 }
 
+/* ---- the cross-check: events that disagree with the pre-scan are errors -------------------- */
+
+struct mini {
+    struct sso_xml_node nodes[8];
+    struct sso_xml_attr_rec attrs[4];
+    char pool[32];
+    struct sso_xml_doc doc;
+    struct xml_builder b;
+};
+
+static void mini_init(struct mini *m, uint32_t pool_cap)
+{
+    memset(m, 0, sizeof(*m));
+    m->doc.nodes = m->nodes;
+    m->doc.attrs = m->attrs;
+    m->doc.pool = m->pool;
+    m->doc.node_count = 1;
+    m->doc.root = -1;
+    m->nodes[0].parent = m->nodes[0].first_child = m->nodes[0].next = -1;
+    m->b.doc = &m->doc;
+    m->b.node_cap = 8;
+    m->b.attr_cap = 4;
+    m->b.pool_cap = pool_cap;
+    m->b.max_depth = 2;
+    m->b.prev = -1;
+}
+
+TEST_CASE(builder_rejects_disagreement)
+{
+    static struct mini m;
+    mini_init(&m, sizeof(m.pool));
+    xml_build_text(&m.b, "x"); /* text outside the root */
+    TEST_EQ(m.b.err, SSO_E_XML_SYNTAX);
+    mini_init(&m, sizeof(m.pool));
+    xml_build_open(&m.b, "a");
+    xml_build_open_end(&m.b);
+    xml_build_close(&m.b, "b"); /* end tag that does not match */
+    TEST_EQ(m.b.err, SSO_E_XML_SYNTAX);
+    mini_init(&m, sizeof(m.pool));
+    xml_build_open(&m.b, "a");
+    xml_build_open_end(&m.b);
+    xml_build_close(&m.b, "a");
+    xml_build_open(&m.b, "a"); /* a second root */
+    TEST_EQ(m.b.err, SSO_E_XML_SYNTAX);
+    mini_init(&m, sizeof(m.pool));
+    for (int i = 0; i < 3; i++) {
+        xml_build_open(&m.b, "a"); /* deeper than max_depth */
+        xml_build_open_end(&m.b);
+    }
+    TEST_EQ(m.b.err, SSO_E_XML_SYNTAX);
+    mini_init(&m, 6);
+    xml_build_open(&m.b, "a");
+    xml_build_open_end(&m.b);
+    xml_build_text(&m.b, "xyzzy"); /* more text than the pre-scan counted */
+    TEST_EQ(m.b.err, SSO_E_XML_SYNTAX);
+    mini_init(&m, sizeof(m.pool));
+    xml_build_open(&m.b, "a");
+    xml_build_attr(&m.b, "p:b", "1");
+    xml_build_open_end(&m.b); /* undeclared prefix */
+    TEST_EQ(m.b.err, SSO_E_XML_NAMESPACE);
+    /* Mini-XML's view of input the pre-scan would have refused */
+    mini_init(&m, sizeof(m.pool));
+    TEST_EQ(xml_mxml_load(&m.b, "<a><?pi x?></a>"), SSO_E_XML_SYNTAX);
+    mini_init(&m, sizeof(m.pool));
+    TEST_EQ(xml_mxml_load(&m.b, "<a><!DOCTYPE x></a>"), SSO_E_XML_SYNTAX);
+    /* a parse Mini-XML abandons silently leaves an open element behind: caught by the
+     * cross-check in sso_xml_parse() */
+    mini_init(&m, sizeof(m.pool));
+    TEST_OK(xml_mxml_load(&m.b, "<a><b></a>"));
+    TEST_TRUE(m.b.cur != 0);
+}
+
 static const struct lk_test_case cases[] = {
     LK_CASE(rejection_classes),
     LK_CASE(accepted_edge_cases),
@@ -721,6 +794,7 @@ static const struct lk_test_case cases[] = {
     LK_CASE(namespace_prefixes_do_not_matter),
     LK_CASE(namespace_accessors),
     LK_CASE(navigation),
+    LK_CASE(builder_rejects_disagreement),
     LK_CASE(out_of_memory_everywhere),
     LK_CASE(peak_heap_real_responses),
 };
