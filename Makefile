@@ -7,7 +7,7 @@
 # pinned dependency sources (cmake/deps.sh) on first use.
 
 PRESETS_BUILD ?= host-debug host-asan qemu-mps2-an385
-PRESETS_TEST ?= host-debug host-asan
+PRESETS_TEST ?= host-debug host-asan qemu-mps2-an385
 JOBS ?= $(shell nproc)
 
 .PHONY: all run test setup-build setup-test deps build clean format format-check
