@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* ---- Clocks (QEMU hw/arm/mps2.c: SYSCLK 25 MHz, also the SysTick CPU clock) ---- */
+/* ---- Clocks (QEMU hw/arm/mps2.c: SYSCLK 25 MHz = CPU clock (SysTick) = APB clock) ---- */
 #define BOARD_SYSCLK_HZ 25000000u
 
 /* ---- Memory-mapped registers ---------------------------------------------------- */
@@ -86,13 +86,27 @@ void board_uart_puthex_raw(uint32_t v);
 
 /* ---- Board pieces, called from hal_board_init() in this order ----------------------------- */
 void board_clock_init(void);
-/** @p path: host file backing the config partition; NULL means the default name. */
+/** Host file of the config partition when the command line names none (QEMU's cwd). */
+#define BOARD_FLASH_DEFAULT_PATH "latchkey-qemu-flash.bin"
+/** @p path: host file backing the config partition; NULL means the default name.
+ *  @return HAL_OK, HAL_EINVAL (path too long), HAL_EIO (cannot open, or not a flash
+ *  image of this board's size). */
 int board_flash_init(const char *path);
-void board_entropy_init(void);
+/** Host path of the flash file ("" before board_flash_init). */
+const char *board_flash_path(void);
+/** Close the flash file (before a reset: QEMU keeps host files open across resets). */
+void board_flash_close(void);
+/** Seed the test-only DRBG and print the warning. @return HAL_OK or HAL_EIO. */
+int board_entropy_init(void);
+/** The same with another host file as the random source (tests: a missing one). */
+int board_entropy_init_from(const char *source);
+void board_entropy_close(void);
 /** Set by board_clock_init from SYS_TIME; used by the entropy seed. */
 int64_t board_clock_boot_utc(void);
-/** Raw SysTick count-down value: jitter input for the test-only entropy seed. */
+/** Raw timer bits: jitter input for the test-only entropy personalization. */
 uint32_t board_clock_cycles(void);
+/** SysTick interrupts taken since boot (tests compare them with the time base). */
+uint32_t board_clock_systicks(void);
 
 /* ---- Memory map (linker script symbols; see mps2_an385.ld) --------------------------------- */
 extern uint32_t __data_load__[], __data_start__[], __data_end__[];
@@ -100,6 +114,13 @@ extern uint32_t __bss_start__[], __bss_end__[];
 extern char __heap_start__[], __heap_end__[];
 extern uint32_t __stack_limit__[], __stack[];
 extern char __config_start__[], __config_end__[], __config_sector_size__[];
+
+/** 64-bit milliseconds since boot (mbedtls_ms_time: never wraps). */
+uint64_t board_clock_ms64(void);
+
+/** LAN9118 frames dropped since boot (bad, oversized, pool empty / FIFO full). */
+uint32_t board_netif_rx_dropped(void);
+uint32_t board_netif_tx_dropped(void);
 
 /** Lowest stack address ever written since boot (stack painted at reset): high-water mark. */
 size_t board_stack_peak(void);

@@ -9,7 +9,8 @@
 
 /* 115200 baud from the 25 MHz APB clock. QEMU ignores the rate but the CMSDK UART refuses
  * to transmit with a divider under 16, as the hardware does. */
-#define UART_BAUDDIV (BOARD_SYSCLK_HZ / 115200u)
+#define UART_BAUDDIV    (BOARD_SYSCLK_HZ / 115200u)
+#define UART_SPIN_LIMIT 1000000u
 
 void board_uart_init(void)
 {
@@ -19,7 +20,15 @@ void board_uart_init(void)
 
 void board_uart_putc_raw(char c)
 {
-    while ((BOARD_UART_STATE & BOARD_UART_STATE_TXF) != 0) {
+    /* Enabled on first use, so that early output (a fault before board init) is seen; a
+     * transmitter that never drains drops characters instead of hanging the board. */
+    if ((BOARD_UART_CTRL & BOARD_UART_CTRL_TXEN) == 0) {
+        board_uart_init();
+    }
+    for (uint32_t i = 0; (BOARD_UART_STATE & BOARD_UART_STATE_TXF) != 0; i++) {
+        if (i == UART_SPIN_LIMIT) {
+            return;
+        }
     }
     BOARD_UART_DATA = (uint32_t)(unsigned char)c;
 }
