@@ -43,10 +43,8 @@ add_library(lk_qemu_hal STATIC
     ${LK_QEMU_BOARD_DIR}/src/mbedtls_glue.c)
 target_link_libraries(lk_qemu_hal PUBLIC hal lk_qemu_rt lk_mbedtls PRIVATE lk_warnings)
 
-if(EXISTS ${PROJECT_SOURCE_DIR}/firmware/CMakeLists.txt)
-    add_library(lk_board STATIC ${LK_QEMU_BOARD_DIR}/src/lan9118.c)
-    target_link_libraries(lk_board PUBLIC hal lk_qemu_hal PRIVATE lk_lwip lk_warnings)
-endif()
+add_library(lk_board STATIC ${LK_QEMU_BOARD_DIR}/src/lan9118.c)
+target_link_libraries(lk_board PUBLIC hal lk_qemu_hal PRIVATE lk_lwip lk_warnings)
 
 function(lk_qemu_link target)
     set_target_properties(${target} PROPERTIES SUFFIX .elf LINK_DEPENDS ${LK_QEMU_LDSCRIPT})

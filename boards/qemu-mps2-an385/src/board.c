@@ -2,15 +2,19 @@
  * Bring-up, reset and exit of mps2-an385 (hal_board.h).
  *
  * Command line: the semihosting command line is argv (QEMU -semihosting-config arg=... or
- * -kernel/-append; startup.c splits it). Options:
- *   --flash PATH   host file of the config partition (default latchkey-qemu-flash.bin in
- *                  QEMU's working directory; created erased if missing)
+ * -kernel/-append; startup.c splits it). Options, the same as the host board's:
+ *   --flash PATH             host file of the config partition (default
+ *                            latchkey-qemu-flash.bin in QEMU's working directory; created
+ *                            erased if missing)
+ *   --admin-password PW      password provisioned for the local admin at first boot
+ *   --clock-offset SECONDS   shift the device's UTC from the host clock (tests)
  */
 #include "board_priv.h"
 
 #include <string.h>
 
 #include "hal/hal_board.h"
+#include "hal/hal_clock.h"
 #include "hal/hal_console.h"
 #include "hal/hal_err.h"
 
@@ -33,37 +37,94 @@ static void fatal(const char *what, const char *arg)
     hal_board_exit(EXIT_USAGE);
 }
 
-static const char *parse_flash_path(int argc, char **argv)
+static const char usage[] = "unknown or incomplete argument (usage: [--flash PATH] "
+                            "[--admin-password PW] [--clock-offset SECONDS]):";
+
+/* "--name VALUE" or "--name=VALUE": the value, or NULL if argv[*i] is another option. */
+static const char *option(const char *name, int argc, char **argv, int *i)
 {
-    const char *flash = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--flash") == 0 && i + 1 < argc) {
-            flash = argv[++i];
-        } else if (strncmp(argv[i], "--flash=", 8) == 0) {
-            flash = argv[i] + 8;
-        } else {
-            fatal("unknown argument (usage: [--flash PATH]):", argv[i]);
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0) {
+        return NULL;
+    }
+    if (argv[*i][n] == '=') {
+        return argv[*i] + n + 1;
+    }
+    if (argv[*i][n] == '\0' && *i + 1 < argc) {
+        *i += 1;
+        return argv[*i];
+    }
+    return NULL;
+}
+
+/* A decimal number of seconds within +-100 years; anything else is a usage error. */
+static int parse_seconds(const char *s, int64_t *out)
+{
+    const int64_t limit = 100LL * 365 * 86400;
+    int neg = 0;
+    int64_t v = 0;
+    if (*s == '-' || *s == '+') {
+        neg = *s == '-';
+        s++;
+    }
+    if (*s == '\0') {
+        return -1;
+    }
+    for (; *s != '\0'; s++) {
+        if (*s < '0' || *s > '9') {
+            return -1;
+        }
+        v = v * 10 + (*s - '0');
+        if (v > limit) {
+            return -1;
         }
     }
-    return flash;
+    *out = neg ? -v : v;
+    return 0;
+}
+
+static const char *flash_arg;
+static const char *admin_password;
+
+static void parse_args(int argc, char **argv)
+{
+    const char *v;
+    int64_t offset;
+    for (int i = 1; i < argc; i++) {
+        if ((v = option("--flash", argc, argv, &i)) != NULL) {
+            flash_arg = v;
+        } else if ((v = option("--admin-password", argc, argv, &i)) != NULL) {
+            admin_password = v;
+        } else if ((v = option("--clock-offset", argc, argv, &i)) != NULL) {
+            if (parse_seconds(v, &offset) != 0) {
+                fatal("--clock-offset: not a number of seconds:", v);
+            }
+            (void)hal_clock_set_test_offset(offset);
+        } else {
+            fatal(usage, argv[i]);
+        }
+    }
 }
 
 void hal_board_init(int argc, char **argv)
 {
-    const char *flash;
-
     board_uart_init();
     board_clock_init();
-    flash = parse_flash_path(argc, argv);
+    parse_args(argc, argv);
     say("qemu-mps2-an385: Cortex-M3 @ 25 MHz, console on UART0\n");
-    if (board_flash_init(flash) != HAL_OK) {
+    if (board_flash_init(flash_arg) != HAL_OK) {
         fatal("cannot open the flash file (missing semihosting, or not a 64 KB image):",
-              flash != NULL ? flash : BOARD_FLASH_DEFAULT_PATH);
+              flash_arg != NULL ? flash_arg : BOARD_FLASH_DEFAULT_PATH);
     }
     say("qemu-mps2-an385: config flash in host file ");
     say(board_flash_path());
     say("\n");
     (void)board_entropy_init();
+}
+
+const char *hal_board_admin_password(void)
+{
+    return admin_password;
 }
 
 const char *hal_board_name(void)

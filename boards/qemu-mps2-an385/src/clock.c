@@ -43,6 +43,7 @@ static int64_t utc_base_s;   /* UTC at utc_base_ms */
 static uint64_t utc_base_ms; /* monotonic ms when utc_base_s was taken */
 static int utc_known;
 static int64_t boot_utc_s = -1;
+static int64_t test_offset_s; /* hal_clock_set_test_offset: on top of whatever UTC is */
 
 static uint32_t mask_irq(void)
 {
@@ -129,7 +130,15 @@ int hal_clock_utc(int64_t *unix_s)
     if (!utc_known) {
         return HAL_ENODATA;
     }
-    *unix_s = utc_base_s + (int64_t)((board_clock_ms64() - utc_base_ms) / 1000u);
+    *unix_s = utc_base_s + (int64_t)((board_clock_ms64() - utc_base_ms) / 1000u) + test_offset_s;
+    return HAL_OK;
+}
+
+int hal_clock_set_test_offset(int64_t offset_s)
+{
+    /* An emulated board is a test board: the offset moves the UTC it reports (expiry and
+     * skew tests) without touching the host clock, and survives hal_clock_set_utc. */
+    test_offset_s = offset_s;
     return HAL_OK;
 }
 
@@ -138,6 +147,8 @@ int hal_clock_set_utc(int64_t unix_s)
     if (unix_s <= 0) {
         return HAL_EINVAL;
     }
+    /* SNTP and admins set the true time; a test offset stays on top of it (a sync corrects
+     * the clock, it does not undo the time travel a test asked for). */
     utc_base_ms = board_clock_ms64();
     utc_base_s = unix_s;
     utc_known = 1;
