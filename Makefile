@@ -1,7 +1,9 @@
 # Latchkey: the two commands of the README, and the developer targets around them.
 #
-#   make run    set up, build and boot the firmware with its admin UI
+#   make run    set up, build and boot the firmware with its admin UI (in QEMU: make qemu)
 #   make test   set up, build every preset and run every test
+#   make qemu   build the Cortex-M3 firmware and boot it in QEMU mps2-an385, admin UI on
+#               http://127.0.0.1:8080/ (QEMU_HTTP_PORT), config in latchkey-qemu-flash.bin
 #
 # Each target installs the Debian packages it needs (cmake/packages.sh) and fetches the
 # pinned dependency sources (cmake/deps.sh) on first use.
@@ -9,8 +11,11 @@
 PRESETS_BUILD ?= host-debug host-asan qemu-mps2-an385
 PRESETS_TEST ?= host-debug host-asan qemu-mps2-an385
 JOBS ?= $(shell nproc)
+QEMU_HTTP_PORT ?= 8080
+QEMU_HTTPS_PORT ?= 8443
+QEMU_FLASH ?= latchkey-qemu-flash.bin
 
-.PHONY: all run test setup-build setup-test deps build clean format format-check
+.PHONY: all run qemu test setup-build setup-test deps build clean format format-check
 
 all: build
 
@@ -33,10 +38,14 @@ test: setup-test deps
 	  cmake --preset $$p >/dev/null && cmake --build --preset $$p -j $(JOBS) || exit 1; done
 	@sh tests/run-all.sh $(PRESETS_TEST)
 
-run: setup-build deps
+run: qemu
+
+qemu: setup-build deps
 	@sh cmake/packages.sh run
-	@cmake --preset qemu-mps2-an385 >/dev/null && cmake --build --preset qemu-mps2-an385 -j $(JOBS)
-	@echo "make run: the firmware is not wired up yet (issue 3); nothing to boot."
+	@cmake --preset qemu-mps2-an385 >/dev/null && \
+	  cmake --build --preset qemu-mps2-an385 -j $(JOBS) --target lk_fw
+	@sh boards/qemu-mps2-an385/qemu-run.sh build/qemu-mps2-an385/firmware/latchkey-qemu.elf \
+	  --flash $(QEMU_FLASH) --http $(QEMU_HTTP_PORT) --https $(QEMU_HTTPS_PORT)
 
 format:
 	@git ls-files '*.c' '*.h' | grep -v '^tests/fuzz/corpus/' | xargs clang-format -i
