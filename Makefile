@@ -33,10 +33,17 @@ test: setup-test deps
 	  cmake --preset $$p >/dev/null && cmake --build --preset $$p -j $(JOBS) || exit 1; done
 	@sh tests/run-all.sh $(PRESETS_TEST)
 
+# For now `make run` boots the host board (boards/host); the QEMU board takes over later.
+RUN_FLASH ?= latchkey-flash.bin
+RUN_HTTP ?= 8080
+RUN_HTTPS ?= 8443
 run: setup-build deps
-	@sh cmake/packages.sh run
-	@cmake --preset qemu-mps2-an385 >/dev/null && cmake --build --preset qemu-mps2-an385 -j $(JOBS)
-	@echo "make run: the firmware is not wired up yet (issue 3); nothing to boot."
+	@cmake --preset host-debug >/dev/null && cmake --build --preset host-debug -j $(JOBS)
+	@echo "make run: booting the host board (the firmware as a Linux process, network via libslirp)"
+	@echo "make run:   config flash: $(RUN_FLASH) (created erased on first boot)"
+	@echo "make run:   admin API:    http://127.0.0.1:$(RUN_HTTP)/api/v1/status (the UI pages come later); HTTPS port $(RUN_HTTPS) reserved"
+	@echo "make run:   console:      type 'help' below; Ctrl-C stops the device"
+	@build/host-debug/firmware/latchkey-host --flash $(RUN_FLASH) --http $(RUN_HTTP) --https $(RUN_HTTPS)
 
 format:
 	@git ls-files '*.c' '*.h' | grep -v '^tests/fuzz/corpus/' | xargs clang-format -i

@@ -321,10 +321,15 @@ static enum step on_head(struct conn *c)
 {
     const struct fw_http_route *rt = NULL;
     bool path_known = false;
-    size_t i, extra;
+    size_t i, n, extra;
     int rc;
 
-    c->in_len += rx_take(c, c->in + c->in_len, sizeof(c->in) - c->in_len);
+    n = rx_take(c, c->in + c->in_len, sizeof(c->in) - c->in_len);
+    if (c->in_len == 0 && n > 0) {
+        /* The first byte of a request starts its head timer (slow-loris bound). */
+        c->deadline_ms = sys_now() + FW_HTTP_HEAD_TIMEOUT_MS;
+    }
+    c->in_len += n;
     if (c->in_len == 0) {
         return STEP_WAIT;
     }

@@ -122,7 +122,7 @@ TEST_CASE(malformed_heads_are_400)
 
 TEST_CASE(other_refusals)
 {
-    char big[FW_HTTP_HEAD_MAX + 64];
+    static char big[FW_HTTP_HEAD_MAX + 64];
     size_t i;
     TEST_EQ(status_of("GET / HTTP/2.0\r\nHost: h\r\n\r\n"), -505);
     TEST_EQ(status_of("GET / HTTP/0.9\r\nHost: h\r\n\r\n"), -505);
