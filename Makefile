@@ -10,7 +10,7 @@ PRESETS_BUILD ?= host-debug host-asan qemu-mps2-an385
 PRESETS_TEST ?= host-debug host-asan
 JOBS ?= $(shell nproc)
 
-.PHONY: all run test setup-build setup-test deps build clean format format-check
+.PHONY: all run run-host test setup-build setup-test deps build clean format format-check
 
 all: build
 
@@ -34,15 +34,18 @@ test: setup-test deps
 	@sh tests/run-all.sh $(PRESETS_TEST)
 
 # For now `make run` boots the host board (boards/host); the QEMU board takes over later.
+run: run-host
+
+# The firmware as a Linux process (boards/host/README.md).
 RUN_FLASH ?= latchkey-flash.bin
 RUN_HTTP ?= 8080
 RUN_HTTPS ?= 8443
-run: setup-build deps
+run-host: setup-build deps
 	@cmake --preset host-debug >/dev/null && cmake --build --preset host-debug -j $(JOBS)
-	@echo "make run: booting the host board (the firmware as a Linux process, network via libslirp)"
-	@echo "make run:   config flash: $(RUN_FLASH) (created erased on first boot)"
-	@echo "make run:   admin API:    http://127.0.0.1:$(RUN_HTTP)/api/v1/status (the UI pages come later); HTTPS port $(RUN_HTTPS) reserved"
-	@echo "make run:   console:      type 'help' below; Ctrl-C stops the device"
+	@echo "make run-host: booting the host board (the firmware as a Linux process, network via libslirp)"
+	@echo "make run-host:   config flash: $(RUN_FLASH) (created erased on first boot)"
+	@echo "make run-host:   admin API:    http://127.0.0.1:$(RUN_HTTP)/api/v1/status (the UI pages come later); HTTPS port $(RUN_HTTPS) reserved"
+	@echo "make run-host:   console:      type 'help' below; Ctrl-C stops the device"
 	@build/host-debug/firmware/latchkey-host --flash $(RUN_FLASH) --http $(RUN_HTTP) --https $(RUN_HTTPS)
 
 format:

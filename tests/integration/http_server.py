@@ -152,23 +152,42 @@ def main():
                 431)
             raw(dev, b"GET /nope HTTP/1.1\r\nHost: x\r\n\r\n", 404, expect_close=False)
 
-            # The pool: the slow-loris connection and CONNS_MAX - 1 idle ones fill it, the
-            # next one is refused. (Give the device a moment to see the closes above.)
+            # The pool. Idle connections (keep-alive between requests) give way to new
+            # ones: with the slow-loris connection and CONNS_MAX - 1 idle ones open, a
+            # new connection is served and the idle connection nearest its timeout is
+            # closed. (Give the device a moment to see the closes above first.)
             time.sleep(0.5)
-            held = [connect(dev) for _ in range(CONNS_MAX - 1)]
-            for h in held:  # make sure each is accepted by the device (a request answered)
+            idle = []
+            for _ in range(CONNS_MAX - 1):
+                h = connect(dev)
                 h.sendall(b"GET /api/v1/status HTTP/1.1\r\nHost: x\r\n\r\n")
-                check(read_response(h)[0] == 200, "held connection")
+                check(read_response(h)[0] == 200, "idle connection")
+                idle.append(h)
+            code, _, _ = dev.http("GET", "/api/v1/status")
+            check(code == 200, "a new connection was not served over idle ones: %d" % code)
+            check(closed_by_peer(idle[0], 3), "the oldest idle connection was not evicted")
+            for h in idle:
+                h.close()
+            # Busy connections (a head under way) are never evicted: with the pool full of
+            # them, the next connection is refused.
+            time.sleep(0.5)
+            busy = []
+            for _ in range(CONNS_MAX - 1):
+                h = connect(dev)
+                h.sendall(b"GET /api/v1/status HTTP/1.1\r\n")
+                busy.append(h)
+            time.sleep(0.3)
             extra = connect(dev)
             extra.sendall(b"GET /api/v1/status HTTP/1.1\r\nHost: x\r\n\r\n")
-            check(closed_by_peer(extra, 5), "a connection beyond the pool was served")
+            check(closed_by_peer(extra, 5), "a connection beyond a pool of busy ones was served")
             extra.close()
-            held.pop().close()
+            for h in busy:  # still there: each finishes its request and is answered
+                h.sendall(b"Host: x\r\n\r\n")
+                check(read_response(h)[0] == 200, "busy connection lost")
+                h.close()
             time.sleep(0.5)
             code, _, _ = dev.http("GET", "/api/v1/status")
-            check(code == 200, "after a slot freed: %d" % code)
-            for h in held:
-                h.close()
+            check(code == 200, "after the pool drained: %d" % code)
 
             # The slow-loris connection is gone after the head timeout (and not before
             # the device answered everything above).

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FAKE_FLASH_MAX (256u * 1024u)
+#define FAKE_FLASH_MAX (64u * 1024u)
 
 /** A new, erased part of this geometry (size <= FAKE_FLASH_MAX). */
 void fake_flash_setup(uint32_t size, uint32_t sector_size, uint32_t prog_size);

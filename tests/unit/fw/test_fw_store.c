@@ -8,7 +8,7 @@
 #include "store/store.h"
 #include "util/crc32.h"
 
-static uint8_t buf[64 * 1024];
+static uint8_t buf[16 * 1024];
 static uint8_t snapshot[FAKE_FLASH_MAX];
 
 /* A payload of @p len bytes that differs per @p tag. */
