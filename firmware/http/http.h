@@ -5,7 +5,8 @@
  * Model:
  * - One fixed pool of FW_HTTP_CONNS_MAX connections, shared by every listener (port 80
  *   now; 443 later, when firmware/net/ supplies a TLS altcp allocator). A connection that
- *   arrives when the pool is full is reset.
+ *   arrives when the pool is full takes the slot of an idle one (keep-alive between
+ *   requests, or silent since it connected); if none is idle, it is reset.
  * - Each connection is a state machine (http_server.c documents the transitions): read
  *   the head (at most FW_HTTP_HEAD_MAX bytes), optionally a Content-Length body (at most
  *   the route's max_body, never more than FW_HTTP_BODY_MAX; the buffer comes from
@@ -143,7 +144,8 @@ struct fw_http_server {
 /** Counters since boot (for status and tests). */
 struct fw_http_stats {
     uint32_t accepted;
-    uint32_t refused_full; /**< reset because the pool was full */
+    uint32_t refused_full; /**< reset because the pool was full of busy connections */
+    uint32_t evicted;      /**< idle connections closed to make room */
     uint32_t requests;
     uint32_t bad_requests; /**< answered 4xx by the parser (400, 413, 431, 501, 505) */
     uint32_t timeouts;

@@ -17,6 +17,10 @@
  *   CLOSING --altcp_close() accepted---------------------------> FREE
  *           --timeout----------------------------------------- > FREE (abort)
  *
+ * When the pool is full, a new connection takes the slot of the idle connection nearest
+ * its timeout (evict_idle()); if every connection is in the middle of a request, the new
+ * one is reset.
+ *
  * Events: lwIP's recv/sent/err callbacks and fw_http_poll() (timeouts, retries). Every
  * event runs conn_run(), a loop over the state handlers that stops when one has to wait:
  * no handler calls another, so there is no recursion however many requests a client
@@ -321,10 +325,15 @@ static enum step on_head(struct conn *c)
 {
     const struct fw_http_route *rt = NULL;
     bool path_known = false;
-    size_t i, extra;
+    size_t i, n, extra;
     int rc;
 
-    c->in_len += rx_take(c, c->in + c->in_len, sizeof(c->in) - c->in_len);
+    n = rx_take(c, c->in + c->in_len, sizeof(c->in) - c->in_len);
+    if (c->in_len == 0 && n > 0) {
+        /* The first byte of a request starts its head timer (slow-loris bound). */
+        c->deadline_ms = sys_now() + FW_HTTP_HEAD_TIMEOUT_MS;
+    }
+    c->in_len += n;
     if (c->in_len == 0) {
         return STEP_WAIT;
     }
@@ -585,6 +594,36 @@ static void cb_err(void *arg, err_t err)
     }
 }
 
+/*
+ * The pool is full: close the idle connection closest to its timeout (a keep-alive
+ * connection between requests, or a new one that has sent nothing), so that a browser's
+ * parked connections, or an attacker's silent ones, cannot lock the admin out. A
+ * connection in the middle of a request is never evicted.
+ */
+static struct conn *evict_idle(void)
+{
+    struct conn *victim = NULL;
+    size_t i;
+    for (i = 0; i < FW_HTTP_CONNS_MAX; i++) {
+        struct conn *c = &conns[i];
+        if (c->state == CONN_HEAD && c->in_len == 0 && c->rx == NULL &&
+            (victim == NULL || (int32_t)(c->deadline_ms - victim->deadline_ms) < 0)) {
+            victim = c;
+        }
+    }
+    if (victim == NULL) {
+        return NULL;
+    }
+    stats.evicted++;
+    if (altcp_close(victim->pcb) == ERR_OK) {
+        victim->pcb = NULL;
+        release(victim);
+    } else {
+        (void)conn_abort(victim);
+    }
+    return victim;
+}
+
 static err_t cb_accept(void *arg, struct altcp_pcb *newpcb, err_t err)
 {
     struct fw_http_server *srv = arg;
@@ -597,6 +636,9 @@ static err_t cb_accept(void *arg, struct altcp_pcb *newpcb, err_t err)
         if (conns[i].state == CONN_FREE) {
             c = &conns[i];
         }
+    }
+    if (c == NULL) {
+        c = evict_idle();
     }
     if (c == NULL) {
         /* Pool full: refuse at once (RST) rather than queue without bound. */

@@ -63,7 +63,7 @@ void fw_net_start(const struct fw_net_cfg *cfg)
         if (cfg->dns != 0) {
             dns_setserver(0, &dns);
         }
-        status_cb(&nif);
+        /* netif_set_up() above already reported the address (status_cb). */
     }
 }
 
