@@ -63,5 +63,22 @@ mkdir -p "$D/src/mxml-debian"
 tar -xf "$D/dl"/mxml_*.debian.tar.xz -C "$D/src/mxml-debian"
 patch -d "$D/src/mxml" -p1 -s < "$D/src/mxml-debian/debian/patches/0001-Fix-access-issue-in-mxmlIndexNew-Issue-350.patch"
 
+# Mini-XML 3.3.1 leaks an element's attribute array when an attribute name cannot be
+# copied (out of memory): mxml_set_attr grows the array before copying the name, the next
+# attribute of a still-empty element then mallocs a fresh array over the old pointer, and
+# mxmlDelete frees the array only when num_attrs > 0. Two targeted, checked edits (rather
+# than a copied patch): grow from the existing pointer (realloc(NULL) is malloc), and free
+# the array whenever it exists (free(NULL) is a no-op). tests/unit/test_xml.c
+# (out_of_memory_every_byte) fails without them.
+sed -i 's/^    attr = malloc(sizeof(_mxml_attr_t));$/    attr = realloc(node->value.element.attrs, sizeof(_mxml_attr_t));/' \
+    "$D/src/mxml/mxml-attr.c"
+sed -i 's/^\tif (node->value.element.num_attrs)$/\tif (node->value.element.attrs)/' "$D/src/mxml/mxml-node.c"
+if ! grep -q '^    attr = realloc(node->value.element.attrs, sizeof(_mxml_attr_t));$' \
+        "$D/src/mxml/mxml-attr.c" ||
+   ! grep -q '^.if (node->value.element.attrs)$' "$D/src/mxml/mxml-node.c"; then
+    echo "deps: could not apply the Mini-XML attribute-leak fix" >&2
+    exit 1
+fi
+
 cp "$lock" "$stamp"
 echo "deps: ready in $D/src"

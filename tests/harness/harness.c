@@ -44,33 +44,27 @@ int lk_test_run(const struct lk_test_case *cases, size_t n, int argc, char **arg
 
 char *lk_test_read_file(const char *path, size_t *len)
 {
+    /* Sized exactly (under QEMU the heap is small and tests keep several files). */
     FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
+    char *buf;
+    long size;
     if (f == NULL) {
         return NULL;
     }
-    for (;;) {
-        if (n + 4097 > cap) {
-            cap = cap ? cap * 2 : 65536;
-            char *nb = realloc(buf, cap);
-            if (nb == NULL) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + n, 1, 4096, f);
-        n += got;
-        if (got < 4096) {
-            break;
-        }
+    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        return NULL;
+    }
+    buf = malloc((size_t)size + 1);
+    if (buf == NULL || fread(buf, 1, (size_t)size, f) != (size_t)size) {
+        free(buf);
+        fclose(f);
+        return NULL;
     }
     fclose(f);
-    buf[n] = '\0';
+    buf[size] = '\0';
     if (len) {
-        *len = n;
+        *len = (size_t)size;
     }
     return buf;
 }

@@ -145,7 +145,7 @@ TEST_CASE(vectors_match)
                                   .inclusive_prefixes = v->incl,
                                   .inclusive_prefixes_len = v->incl ? strlen(v->incl) : 0,
                                   .exclude = -1};
-        struct sink out;
+        static struct sink out; /* static: the target stack is small */
         int rc = run(v->xml, v->top, &o, &out);
         if (rc != SSO_OK || strcmp(out.buf, v->want) != 0) {
             lk_test_fail(__FILE__, __LINE__, "vector %zu: rc %s\n got:  %s\n want: %s", i,
@@ -163,7 +163,7 @@ TEST_CASE(enveloped_exclusion)
         "<r xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\" xmlns:p=\"urn:p\"><p:a ID=\"x\">"
         "<p:i>1</p:i><ds:Signature><ds:SignedInfo/></ds:Signature><p:j ds:k=\"2\"/></p:a></r>";
     struct sso_xml_doc doc;
-    struct sink out;
+    static struct sink out; /* static: the target stack is small */
     struct sso_c14n_opts o = {.exclude = -1};
     int a, sig;
     TEST_OK(parse(&doc, xml));
@@ -200,7 +200,7 @@ TEST_CASE(enveloped_exclusion)
 TEST_CASE(options_and_arguments)
 {
     struct sso_xml_doc doc;
-    struct sink out;
+    static struct sink out; /* static: the target stack is small */
     struct sso_c14n_opts o = {.exclude = -1};
     int r;
     TEST_OK(parse(&doc, "<r xmlns:p=\"urn:p\"><p:a>t</p:a><!--c--></r>"));
@@ -240,7 +240,7 @@ TEST_CASE(options_and_arguments)
 TEST_CASE(sink_errors_propagate)
 {
     static char big[3000];
-    struct sink out;
+    static struct sink out; /* static: the target stack is small */
     size_t p = 0;
     p += (size_t)snprintf(big + p, sizeof(big) - p, "<r>");
     while (p < sizeof(big) - 100) {
@@ -251,7 +251,7 @@ TEST_CASE(sink_errors_propagate)
     TEST_TRUE(out.n > 2500 && out.calls > 10); /* batched, but streamed */
     {
         struct sso_xml_doc doc;
-        struct sink s2;
+        static struct sink s2; /* static: the target stack is small */
         memset(&s2, 0, sizeof(s2));
         s2.stop_after = 1;
         s2.fail_rc = 7;
@@ -273,7 +273,7 @@ TEST_CASE(namespace_bound)
     static char xml[8192];
     struct sso_xml_limits lim = {.max_attrs = 200};
     struct sso_xml_doc doc;
-    struct sink out;
+    static struct sink out; /* static: the target stack is small */
     size_t p = 0, len;
     char *buf;
     for (unsigned n = 60; n <= 70; n += 10) {

@@ -208,7 +208,7 @@ TEST_CASE(no_trusted_cert)
 
 TEST_CASE(other_cert_refused)
 {
-    uint8_t other[2048];
+    static uint8_t other[2048]; /* static: the target stack is small */
     size_t other_len;
     TEST_OK(setup_dex());
     TEST_OK(load_pem(ENC_CERT, "CERTIFICATE", other, sizeof(other), &other_len));
@@ -239,7 +239,7 @@ TEST_CASE(tampered_nameid_refused)
 
 TEST_CASE(replay_cache_full_fails_closed)
 {
-    struct sso_replay c;
+    static struct sso_replay c;
     sso_replay_init(&c);
     for (int i = 0; i < SSO_CFG_REPLAY_MAX; i++) {
         char id[16];

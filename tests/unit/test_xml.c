@@ -635,6 +635,37 @@ TEST_CASE(navigation)
 
 /* ---- memory ------------------------------------------------------------------------------- */
 
+/* Every single-byte allocation limit on a small document with attributes: Mini-XML 3.3.1
+ * leaked an element's attribute array when the first attribute name could not be copied
+ * (fixed in cmake/deps.sh); this sweep is fine-grained enough to hit that point. */
+TEST_CASE(out_of_memory_every_byte)
+{
+    /* A long first value, then short ones: when copying the first name fails, Mini-XML
+     * frees that value copy and goes on, so the next attribute has room to allocate. */
+    static const char xml[] =
+        "<r xmlns=\"urn:x\"><e first=\"0123456789012345678901234567890123456789"
+        "0123456789012345678901234567890123456789012345678901234567890123456789\" "
+        "s=\"x\" t=\"y\">t</e><!--k--></r>";
+    size_t before = heap_now();
+    char buf[sizeof(xml)];
+    for (size_t limit = 0; limit < 8192; limit++) {
+        struct sso_xml_doc doc;
+        int rc;
+        memcpy(buf, xml, sizeof(xml));
+        sso_alloc_set_limit(before + limit + 1); /* 0 would mean "no limit" */
+        rc = sso_xml_parse(&doc, buf, sizeof(xml) - 1, NULL);
+        sso_alloc_set_limit(0);
+        if (rc == SSO_OK) {
+            sso_xml_free(&doc);
+            TEST_EQ(heap_now(), before);
+            return;
+        }
+        TEST_EQ(rc, SSO_E_NOMEM);
+        TEST_EQ(heap_now(), before);
+    }
+    TEST_TRUE(!"parse never succeeded under 8 KB");
+}
+
 /* Out of memory at every allocation the parse makes: an error, never a leak or a tree. */
 TEST_CASE(out_of_memory_everywhere)
 {
@@ -657,10 +688,15 @@ TEST_CASE(out_of_memory_everywhere)
             break;
         }
         if (rc != SSO_E_NOMEM) {
-            lk_test_fail(__FILE__, __LINE__, "limit %zu: %s", limit, sso_err_code(rc));
+            lk_test_fail(__FILE__, __LINE__, "limit %lu: %s", (unsigned long)limit,
+                         sso_err_code(rc));
             break;
         }
-        TEST_EQ(heap_now(), before);
+        if (heap_now() != before) {
+            lk_test_fail(__FILE__, __LINE__, "limit %lu: %lu bytes leaked", (unsigned long)limit,
+                         (unsigned long)(heap_now() - before));
+            break;
+        }
         failures++;
     }
     TEST_TRUE(failures > 10);
@@ -695,8 +731,9 @@ TEST_CASE(peak_heap_real_responses)
         TEST_OK(sso_xml_parse(&doc, buf, len, NULL));
         sso_alloc_stats(&st);
         ratio = (double)(st.peak_bytes - base) / (double)len;
-        printf("  %-62s %6zu bytes in, tree %6zu, peak heap %6zu (%.2fx), %u nodes\n", files[i],
-               len, st.cur_bytes - base, st.peak_bytes - base, ratio, doc.node_count);
+        printf("  %-62s %6zu bytes in, tree %6zu, peak heap %6zu (%.2fx), %lu nodes\n", files[i],
+               len, st.cur_bytes - base, st.peak_bytes - base, ratio,
+               (unsigned long)doc.node_count);
         worst = ratio > worst ? ratio : worst;
         sso_xml_free(&doc);
         free(buf);
@@ -795,6 +832,7 @@ static const struct lk_test_case cases[] = {
     LK_CASE(namespace_accessors),
     LK_CASE(navigation),
     LK_CASE(builder_rejects_disagreement),
+    LK_CASE(out_of_memory_every_byte),
     LK_CASE(out_of_memory_everywhere),
     LK_CASE(peak_heap_real_responses),
 };
