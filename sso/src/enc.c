@@ -509,7 +509,7 @@ static int decrypt(struct enc_work *w, const uint8_t *key_der, size_t key_len, s
     memmove(wrapped + pre_len, wrapped + pre_len + skip, pt_len - skip);
     pt_len -= skip;
     if (pt_len > max_bytes) {
-        rc = fail(w, SSO_E_XML_LIMIT, "decrypted assertion is too large");
+        rc = decrypt_failed(w); /* uniform, as above */
         goto out;
     }
     memcpy(wrapped + pre_len + pt_len, "</w>", 4);
@@ -523,7 +523,10 @@ static int decrypt(struct enc_work *w, const uint8_t *key_der, size_t key_len, s
         rc = sso_xml_parse(out, wrapped, pre_len + pt_len + 4, &l2);
     }
     if (rc != SSO_OK) {
-        fail(w, rc, "decrypted assertion is not well-formed XML");
+        /* Same code and detail as a padding or key failure: with CBC, "decrypted but not
+         * XML" versus "bad padding" is exactly the oracle of Jager and Somorovsky (CCS
+         * 2011). */
+        rc = decrypt_failed(w);
         goto out;
     }
     /* The plaintext must be exactly one saml:Assertion. */
@@ -538,8 +541,7 @@ static int decrypt(struct enc_work *w, const uint8_t *key_der, size_t key_len, s
         if (a < 0 || !sso_xml_is(out, a, SSO_NS_SAML, "Assertion") ||
             sso_xml_next_elem(out, a) >= 0) {
             sso_xml_free(out);
-            rc = fail(w, SSO_E_RESP_ASSERTION_COUNT,
-                      "EncryptedAssertion must decrypt to exactly one Assertion");
+            rc = decrypt_failed(w); /* uniform, as above */
             goto out;
         }
         *assertion = a;

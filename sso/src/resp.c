@@ -97,6 +97,19 @@ static bool attr_copy(const struct sso_xml_doc *d, int node, const char *name, c
     return sso_str_copy(buf, size, v) == SSO_OK;
 }
 
+/* Optional attribute into @p buf: absent gives "", too long is an error (a bound is never
+ * a silent truncation or drop). */
+static int attr_copy_opt(const struct sso_xml_doc *d, int node, const char *name, char *buf,
+                         size_t size)
+{
+    struct sso_str v;
+    buf[0] = '\0';
+    if (!sso_xml_attr(d, node, NULL, name, &v)) {
+        return SSO_OK;
+    }
+    return sso_str_copy(buf, size, v) == SSO_OK ? SSO_OK : SSO_E_XML_LIMIT;
+}
+
 static int time_attr(const struct sso_xml_doc *d, int node, const char *name, int64_t *t,
                      bool *present)
 {
@@ -317,7 +330,10 @@ static int check_subject(struct resp_work *w, int subject)
     if (rc != SSO_OK || w->out->name_id[0] == '\0') {
         return fail0(w, SSO_E_RESP_NAMEID, "NameID is empty, too long or not plain text");
     }
-    attr_copy(d, name_id, "Format", w->out->name_id_format, sizeof(w->out->name_id_format));
+    if (attr_copy_opt(d, name_id, "Format", w->out->name_id_format,
+                      sizeof(w->out->name_id_format)) != SSO_OK) {
+        return fail0(w, SSO_E_XML_LIMIT, "NameID Format is too long");
+    }
 
     /* At least one bearer confirmation must pass; report the first failure otherwise. */
     for (int c = sso_xml_first_elem(d, subject); c >= 0; c = sso_xml_next_elem(d, c)) {
@@ -397,7 +413,10 @@ static int check_authn_statement(struct resp_work *w, int st)
     const struct sso_xml_doc *d = w->ad;
     int64_t snoa = 0;
     bool has;
-    attr_copy(d, st, "SessionIndex", w->out->session_index, sizeof(w->out->session_index));
+    if (attr_copy_opt(d, st, "SessionIndex", w->out->session_index,
+                      sizeof(w->out->session_index)) != SSO_OK) {
+        return fail0(w, SSO_E_XML_LIMIT, "SessionIndex is too long");
+    }
     if (time_attr(d, st, "SessionNotOnOrAfter", &snoa, &has) != SSO_OK) {
         return fail0(w, SSO_E_RESP_MALFORMED, "invalid SessionNotOnOrAfter");
     }
@@ -606,13 +625,21 @@ static int check_one_time_use(struct resp_work *w)
 {
     const struct sso_resp_params *p = w->p;
     const char *irt;
-    if (w->have_resp_irt) {
+    /* Only a signed InResponseTo decides whether this answers one of our requests: the
+     * bearer SubjectConfirmationData's (inside the signed Assertion), or the Response's
+     * when the Response itself is signed. Otherwise anyone could dress a captured
+     * IdP-initiated assertion up as solicited by adding the attribute to the unsigned
+     * envelope (§22). */
+    if (w->scd_irt[0] != '\0') {
+        sso_str_copy(w->out->in_response_to, sizeof(w->out->in_response_to), sso_str_c(w->scd_irt));
+    } else if (w->have_resp_irt && w->out->response_signed) {
         if (sso_str_copy(w->out->in_response_to, sizeof(w->out->in_response_to), w->resp_irt) !=
             SSO_OK) {
             return fail0(w, SSO_E_XML_LIMIT, "InResponseTo is too long");
         }
-    } else {
-        sso_str_copy(w->out->in_response_to, sizeof(w->out->in_response_to), sso_str_c(w->scd_irt));
+    } else if (w->have_resp_irt) {
+        return fail0(w, SSO_E_RESP_IN_RESPONSE_TO,
+                     "InResponseTo appears only on the unsigned Response envelope");
     }
     irt = w->out->in_response_to;
     if (irt[0] != '\0') {

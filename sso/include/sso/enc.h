@@ -31,8 +31,10 @@
  *
  * @param out        receives the parsed document (free with sso_xml_free) on success.
  * @param assertion  receives the saml:Assertion element of @p out.
- * @return SSO_OK, SSO_E_ENC_ALG, SSO_E_ENC_DECRYPT, SSO_E_ENC_NO_KEY,
- *         SSO_E_RESP_ASSERTION_COUNT, SSO_E_NOMEM, or an SSO_E_XML_* parse error.
+ * @return SSO_OK, SSO_E_ENC_ALG (structure or algorithm, checked before any decryption),
+ *         SSO_E_ENC_NO_KEY, SSO_E_XML_LIMIT (ciphertext too large), SSO_E_NOMEM, or
+ *         SSO_E_ENC_DECRYPT for everything that depends on the plaintext: key unwrap,
+ *         padding, tag, and a plaintext that is not exactly one well-formed Assertion.
  */
 int sso_enc_decrypt_assertion(const struct sso_xml_doc *doc, int ea, const uint8_t *key_der,
                               size_t key_len, sso_rng_fn rng, void *rng_ctx,
