@@ -19,13 +19,20 @@
 
 /**
  * @brief Decode @p in into @p out.
- * @return SSO_OK, SSO_E_B64 on invalid input, SSO_E_NOSPC if @p out is too small.
+ *
+ * Padding is required ("Zg==", never "Zg"). Invalid input gives SSO_E_B64 whatever the
+ * size of @p out; @p out may be exactly the decoded size. On any error *@p out_len is 0
+ * and the content of @p out is unspecified. @p out_len may be NULL.
+ *
+ * @return SSO_OK, SSO_E_B64 on invalid input, SSO_E_NOSPC if @p out is too small,
+ *         SSO_E_INVAL for a NULL buffer with a non-zero length.
  */
 int sso_b64_decode(const char *in, size_t in_len, uint8_t *out, size_t out_size, size_t *out_len);
 
 /**
  * @brief Encode @p in into @p out and NUL-terminate it (needs ENCODED_LEN + 1 bytes).
- * @return SSO_OK or SSO_E_NOSPC.
+ *        No line breaks. *@p out_len (may be NULL) gets the length without the NUL.
+ * @return SSO_OK, SSO_E_NOSPC (@p out set to "" if it has room for that), SSO_E_INVAL.
  */
 int sso_b64_encode(const uint8_t *in, size_t in_len, char *out, size_t out_size, size_t *out_len);
 
