@@ -264,6 +264,7 @@ def run_case(case, latchkey, work):
             os.remove(cache)
     argv = argv_for(case, latchkey)
     res["argv"] = " ".join(argv[1:])
+    res["work"] = work
     for i, step in enumerate(case["steps"]):
         try:
             p = subprocess.run(argv, cwd=work, capture_output=True, timeout=60)
@@ -310,13 +311,12 @@ def load_manifest(work):
 
 
 def print_table(results, out=sys.stdout):
-    w1 = max([len(r["name"]) for r in results] + [4])
-    w2 = max([len(r["xmlsec"]) for r in results] + [6])
-    out.write("%-*s  %-*s  %-28s  %s\n" % (w1, "case", w2, "xmlsec1", "latchkey", "verdict"))
-    for r in results:
-        got = " then ".join(s["got"] for s in r["steps"])
-        out.write("%-*s  %-*s  %-28s  %s\n" % (w1, r["name"], w2, r["xmlsec"], got,
-                                             "FAIL" if r["problems"] else "pass"))
+    rows = [(r["name"], r["xmlsec"], " then ".join(s["got"] for s in r["steps"]),
+             "FAIL" if r["problems"] else "pass") for r in results]
+    head = ("case", "xmlsec1 (configured certs)", "latchkey", "verdict")
+    w = [max(len(x[i]) for x in rows + [head]) for i in range(3)]
+    for row in [head] + rows:
+        out.write("%-*s  %-*s  %-*s  %s\n" % (w[0], row[0], w[1], row[1], w[2], row[2], row[3]))
 
 
 def print_failures(results, out=sys.stdout):
@@ -324,7 +324,7 @@ def print_failures(results, out=sys.stdout):
     for r in failed:
         out.write("\nFAILED %s (%s): %s\n" % (r["name"], r["family"], r["desc"]))
         out.write("  expected: %s\n" % " then ".join(r["expect"]))
-        out.write("  latchkey %s\n" % r["argv"])
+        out.write("  reproduce: cd %s && latchkey %s\n" % (r["work"], r["argv"]))
         for s in r["steps"]:
             out.write("  got: %s (exit %d) %s\n" % (s["got"], s["rc"], s["detail"] or ""))
         for p in r["problems"]:

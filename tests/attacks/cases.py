@@ -97,6 +97,9 @@ class Gen:
                 "cert" (Pki name) or "hmackey" (path), and "ok" (bool).
         """
         assert family in FAMILIES, family
+        if any(s["expect"] == "accept" for s in (steps if isinstance(steps, list) else [steps])):
+            # An accepted case is known-good only if xmlsec1 verifies every signature.
+            assert oracle == "all-ok", name
         assert name not in self.names, name
         self.names.add(name)
         if isinstance(steps, dict):
@@ -275,7 +278,8 @@ def encrypted_response(g, assertion_signed, response_signed, sym=sg.AES128_CBC,
     b, e = sg.element_span(tmpl, "saml2:Assertion")
     ea = '<saml2:EncryptedAssertion xmlns:saml2="%s">%s</saml2:EncryptedAssertion>' % (NS_SAML, ed)
     if plain_too:
-        evil = Resp(name_id=sg.VICTIM, attrs=sg.default_attrs(sg.VICTIM)).render()
+        evil = Resp(name_id=sg.VICTIM, attrs=sg.default_attrs(sg.VICTIM),
+                    assert_id="_evil_plain_assertion").render()
         ea += sg.element(evil, "saml2:Assertion")
     tmpl = tmpl[:b] + ea + tmpl[e:]
     if response_signed:
