@@ -60,15 +60,16 @@ def as_xml(data):
         return None
 
 
-def oracle(case, work, signer):
-    """xmlsec1's verdict on every signature of the case: [[label, ok], ...] and the
-    decryption outcome (None when nothing is encrypted)."""
+def oracle(case, work, signer, fname):
+    """xmlsec1's verdict on every signature of the case document @p fname:
+    [[label, ok], ...] and the decryption outcome (None when nothing is encrypted)."""
     certs = trust_certs(case, work)
-    data = open(os.path.join(work, case["file"]), "rb").read()
+    data = open(os.path.join(work, fname), "rb").read()
     xml_bytes = as_xml(data)
     if xml_bytes is None:
         return [], None
-    path = os.path.join(work, "oracle", case["name"] + ".xml")
+    tag = os.path.basename(fname)[:-len(".xml")]
+    path = os.path.join(work, "oracle", tag + ".xml")
     with open(path, "wb") as f:
         f.write(xml_bytes)
     text = xml_bytes.decode("utf-8", errors="replace")
@@ -80,7 +81,7 @@ def oracle(case, work, signer):
         dec = signer.decrypt(path)
         decrypted = dec is not None
         if dec is not None:
-            dpath = os.path.join(work, "oracle", case["name"] + ".decrypted.xml")
+            dpath = os.path.join(work, "oracle", tag + ".decrypted.xml")
             with open(dpath, "w") as f:
                 f.write(dec)
             for label, xp in sg.encrypted_signatures(dec):
@@ -148,9 +149,12 @@ def cmd_generate(work):
     problems = self_test(g)
 
     def one(case):
-        verdicts, decrypted = oracle(case, work, g.signer)
+        verdicts, decrypted = oracle(case, work, g.signer, case["file"])
         case["xmlsec"] = verdicts
         case["decrypted"] = decrypted
+        for st in case["steps"]:
+            if "file" in st:
+                st["xmlsec"], st["decrypted"] = oracle(case, work, g.signer, st["file"])
         return ["%s: %s" % (case["name"], p) for p in
                 oracle_problems(case, verdicts, decrypted, work, g.signer)]
 
@@ -175,7 +179,7 @@ def cmd_generate(work):
 # ---- running Latchkey --------------------------------------------------------------------------
 
 
-def argv_for(case, latchkey):
+def argv_for(case, latchkey, fname):
     c = case["config"]
     a = [latchkey, "verify"]
     for n in c["idp_cert"]:
@@ -197,7 +201,7 @@ def argv_for(case, latchkey):
         a += ["--replay-cache", "replay/%s.cache" % case["name"]]
     if c["no_unsolicited"]:
         a.append("--no-unsolicited")
-    a.append(case["file"])
+    a.append(fname)
     return a
 
 
@@ -224,7 +228,7 @@ def check_step(case, step, rc, out):
         if j.get("attributes") != step["attributes"]:
             probs.append("attributes %r, expected %r" % (j.get("attributes"),
                                                          step["attributes"]))
-        for k in ("response_signed", "assertion_signed", "encrypted"):
+        for k in ("response_signed", "assertion_signed", "encrypted", "session_index"):
             if k in step and j.get(k) != step[k]:
                 probs.append("%s=%r, expected %r" % (k, j.get(k), step[k]))
     else:
@@ -237,14 +241,14 @@ def check_step(case, step, rc, out):
     return probs
 
 
-def differential(case, rc):
+def differential(verdicts, decrypted, rc):
     """Latchkey accepted: xmlsec1 must have verified every signature there is."""
     if rc != 0:
         return []
-    v = case["xmlsec"]
+    v = verdicts
     if not v:
         return ["DIFFERENTIAL: Latchkey accepted a document with no signature xmlsec1 knows"]
-    if case.get("decrypted") is False:
+    if decrypted is False:
         return ["DIFFERENTIAL: Latchkey accepted what xmlsec1 cannot decrypt"]
     bad = [label for label, ok in v if not ok]
     if bad:
@@ -262,10 +266,16 @@ def run_case(case, latchkey, work):
         cache = os.path.join(work, "replay", case["name"] + ".cache")
         if os.path.exists(cache):
             os.remove(cache)
-    argv = argv_for(case, latchkey)
-    res["argv"] = " ".join(argv[1:])
     res["work"] = work
+    res["argv"] = []
     for i, step in enumerate(case["steps"]):
+        argv = argv_for(case, latchkey, step.get("file", case["file"]))
+        res["argv"].append(" ".join(argv[1:]))
+        if "file" in step:
+            verdicts, decrypted = step["xmlsec"], step["decrypted"]
+            res["xmlsec"] += " / step %d: %s" % (i + 1, fmt_oracle(verdicts, decrypted))
+        else:
+            verdicts, decrypted = case["xmlsec"], case.get("decrypted")
         try:
             p = subprocess.run(argv, cwd=work, capture_output=True, timeout=60)
             rc, out = p.returncode, p.stdout.decode(errors="replace")
@@ -284,7 +294,7 @@ def run_case(case, latchkey, work):
         res["problems"] += [pre + p for p in check_step(case, step, rc, out)]
         if rc not in (0, 1) and err:
             res["problems"].append(pre + "stderr: " + err[-500:].strip())
-        d = differential(case, rc)
+        d = differential(verdicts, decrypted, rc)
         res["differential"] += [pre + x for x in d]
         res["problems"] += [pre + x for x in d]
     return res
@@ -324,7 +334,8 @@ def print_failures(results, out=sys.stdout):
     for r in failed:
         out.write("\nFAILED %s (%s): %s\n" % (r["name"], r["family"], r["desc"]))
         out.write("  expected: %s\n" % " then ".join(r["expect"]))
-        out.write("  reproduce: cd %s && latchkey %s\n" % (r["work"], r["argv"]))
+        for a in r["argv"]:
+            out.write("  reproduce: cd %s && latchkey %s\n" % (r["work"], a))
         for s in r["steps"]:
             out.write("  got: %s (exit %d) %s\n" % (s["got"], s["rc"], s["detail"] or ""))
         for p in r["problems"]:

@@ -27,10 +27,11 @@ XSW_CODES = ("signature_missing", "signature_malformed", "reference_invalid", "d
 
 
 def expect_accept(name_id=sg.USER, attrs=None, response_signed=None, assertion_signed=None,
-                  encrypted=False):
+                  encrypted=False, session_index=sg.SESSION_INDEX):
     if attrs is None:
         attrs = {k: v for k, v in sg.default_attrs(name_id)}
-    e = {"expect": "accept", "name_id": name_id, "attributes": attrs, "encrypted": encrypted}
+    e = {"expect": "accept", "name_id": name_id, "attributes": attrs, "encrypted": encrypted,
+         "session_index": session_index}
     if response_signed is not None:
         e["response_signed"] = response_signed
     if assertion_signed is not None:
@@ -82,6 +83,12 @@ class Gen:
     def sign(self, resp):
         return self.signer.sign(resp)
 
+    def write(self, fname, doc):
+        path = os.path.join("cases", fname)
+        with open(os.path.join(self.work, path), "wb") as f:
+            f.write(doc if isinstance(doc, bytes) else doc.encode())
+        return path
+
     def add(self, family, name, doc, steps, desc, config=None, oracle=None, checks=(),
             forbid_name_id=None):
         raise RuntimeError("cases are added through a Sub (see generate())")
@@ -106,10 +113,11 @@ class Gen:
             steps = [steps]
         cfg = base_config()
         cfg.update(config or {})
-        path = os.path.join("cases", name + ".xml")
-        data = doc if isinstance(doc, bytes) else doc.encode()
-        with open(os.path.join(self.work, path), "wb") as f:
-            f.write(data)
+        path = self.write(name + ".xml", doc)
+        for i, st in enumerate(steps):
+            # A step may submit its own document (replay of a re-encoded or re-wrapped copy).
+            if "doc" in st:
+                st["file"] = self.write("%s.step%d.xml" % (name, i + 1), st.pop("doc"))
         return {"name": name, "family": family, "desc": desc, "file": path, "config": cfg,
                 "steps": steps, "oracle": oracle, "checks": list(checks),
                 "forbid_name_id": forbid_name_id}
@@ -128,6 +136,13 @@ class Sub:
 
     def add(self, *args, **kw):
         self.cases.append(self.g.add_case(*args, **kw))
+
+
+def step(expectation, doc):
+    """@p expectation for a step that submits @p doc instead of the case's document."""
+    e = dict(expectation)
+    e["doc"] = doc
+    return e
 
 
 def base_config():
@@ -365,6 +380,44 @@ def family_signature(g):
           oracle="all-fail", checks=[{"xpath": sg.xp_sig(1), "cert": "attacker", "ok": True}],
           forbid_name_id=sg.VICTIM)
 
+    # A present signature must verify, even when another one covers the Assertion.
+    doc = g.sign(Resp(sign_response=SigSpec(key="attacker"), sign_assertion=SigSpec(),
+                      resp_irt=sg.OTHER_REQUEST_ID))
+    g.add("signature", "attacker-signed-response-around-genuine-assertion", doc,
+          expect_reject("signature_invalid"),
+          "genuine IdP-signed Assertion wrapped in a Response the attacker signed (to change "
+          "its InResponseTo)", oracle="not-all-ok", config={"in_response_to": [sg.OTHER_REQUEST_ID]},
+          checks=[{"xpath": sg.XP_ANY_ASSERT_SIG, "cert": "idp", "ok": True}])
+    doc = g.sign(Resp(sign_response=SigSpec(), sign_assertion=SigSpec(key="idp_old")))
+    g.add("signature", "assertion-signature-untrusted-response-valid", doc,
+          expect_reject("signature_invalid"),
+          "Response signed with the pinned key, Assertion with a key no longer configured",
+          oracle="not-all-ok", checks=[{"xpath": sg.XP_RESP_SIG, "cert": "idp", "ok": True}])
+    doc = g.sign(aonly(name_id=sg.VICTIM + ".evil.com"))
+    a = doc.find("<saml2:Assertion")
+    b, e = sg.element_span(doc, "ds:Signature", a)
+    sig = doc[b:e]
+    doc = doc[:b] + doc[e:]
+    i = doc.index("</saml2:Issuer>") + len("</saml2:Issuer>")
+    doc = doc[:i] + sig + doc[i:]
+    g.add("signature", "assertion-signature-moved-to-response", doc,
+          expect_reject("reference_invalid", "signature_missing"),
+          "the Assertion's Signature moved up to be a child of the Response (still verifies "
+          "in xmlsec1: the Reference resolves by ID)", oracle="all-ok")
+    doc = g.sign(aonly())
+    b, e = sg.element_span(doc, "ds:Signature", doc.find("<saml2:Assertion"))
+    doc = doc[:e] + doc[b:e] + doc[e:]
+    g.add("signature", "assertion-two-signatures", doc,
+          expect_reject("signature_malformed", "digest_mismatch"),
+          "the Assertion's Signature element twice", oracle="all-fail")
+    doc = g.sign(aonly())
+    b, e = sg.element_span(doc, "ds:Signature", doc.find("<saml2:Assertion"))
+    fake = doc[b:e].replace('xmlns:ds="%s"' % NS_DS, 'xmlns:ds="%sx"' % NS_DS, 1)
+    doc = set_name_id(doc[:b] + fake + doc[e:], sg.VICTIM)
+    g.add("signature", "signature-in-foreign-namespace", doc, expect_reject("signature_missing"),
+          "the Assertion's ds:Signature rebound to another namespace URI, NameID edited",
+          oracle="none", forbid_name_id=sg.VICTIM)
+
     # Comment injection (§4, Duo 2018): registered as victim@...evil.com, comment inserted
     # after signing. exc-c14n drops comments, so the signature still verifies.
     for m in ("aonly", "both", "ronly"):
@@ -407,6 +460,22 @@ def family_dsig(g):
     doc = g.sign(aonly(sign_assertion=SigSpec(c14n=sg.ALG_C14N)))
     g.add("dsig", "inclusive-c14n-signedinfo", doc, expect_reject("signature_algorithm"),
           "SignedInfo canonicalized with inclusive C14N 1.0", oracle="all-ok")
+
+    ec = SigSpec(key="ec", sig_alg=sg.ECDSA_SHA256)
+    doc = g.sign(Resp(sign_assertion=ec))
+    b, e = sg.element_span(doc, "ds:SignatureValue", doc.find("<saml2:Assertion"))
+    raw = base64.b64decode("".join(doc[b:e].split(">", 1)[1].rsplit("<", 1)[0].split()))
+    der = base64.b64encode(sg.ecdsa_raw_to_der(raw)).decode()
+    doc = doc[:b] + "<ds:SignatureValue>%s</ds:SignatureValue>" % der + doc[e:]
+    g.add("dsig", "ecdsa-der-signature-value", doc,
+          expect_reject("signature_invalid", "signature_malformed"),
+          "ECDSA Assertion SignatureValue re-encoded as DER instead of r||s (RFC 4051)",
+          config={"idp_cert": ["ec"]}, oracle="all-fail")
+    weak = SigSpec(key="weak")
+    doc = g.sign(Resp(sign_response=weak, sign_assertion=weak))
+    g.add("dsig", "rsa-1024-idp-key", doc, expect_reject("key_too_weak"),
+          "both signed with a 1024-bit RSA IdP key, which the SP pins",
+          config={"idp_cert": ["weak"]}, oracle="all-ok")
 
     # Reference rules (§17).
     doc = g.sign(aonly(sign_assertion=SigSpec(extra_refs=["#" + sg.RESPONSE_ID])))
@@ -534,6 +603,37 @@ def family_parser(g):
     g.add("parser", "not-a-response", sg.strip_decl(sg.element(signed, "saml2:Assertion")),
           expect_reject("response_malformed"), "a bare signed Assertion as the document root")
 
+    # Namespace confusion (§16) and documents that are not one element.
+    doc = g.sign(aonly())
+    evil = sg.element(Resp(name_id=sg.VICTIM, attrs=sg.default_attrs(sg.VICTIM),
+                           assert_id="_evil_assertion_ID").render(), "saml2:Assertion")
+    evil = evil.replace('xmlns:saml2="%s"' % NS_SAML, 'xmlns:saml2="%s:evil"' % NS_SAML)
+    doc = doc.replace("<saml2:Assertion ", evil + "<saml2:Assertion ", 1)
+    g.add("parser", "foreign-namespace-assertion-first", doc,
+          expect_reject("response_malformed", "assertion_count"),
+          "a forged saml2:Assertion whose saml2 prefix is bound to another URI, before the "
+          "signed one (prefix-matching SPs read it)", oracle="all-ok", forbid_name_id=sg.VICTIM)
+    evil_nid = ('<saml2:NameID xmlns:saml2="%s">%s</saml2:NameID>' % (NS_SAML, sg.VICTIM))
+    g.add("parser", "element-before-root", decl + evil_nid + body,
+          expect_reject("xml_malformed"),
+          "a NameID element before the signed root (two top-level elements)",
+          forbid_name_id=sg.VICTIM)
+    g.add("parser", "element-after-root", signed + evil_nid, expect_reject("xml_malformed"),
+          "a NameID element after the signed root", forbid_name_id=sg.VICTIM)
+
+    # Bounds of the result: a value that does not fit is an error, never a truncation.
+    long_local = "a" * 300
+    doc = g.sign(both(name_id=long_local + "@example.com"))
+    g.add("parser", "nameid-over-bound", doc, expect_reject("nameid_missing", "xml_limit"),
+          "a signed 312-byte NameID (SSO_CFG_RESP_STR_MAX = 256)", oracle="all-ok")
+    doc = g.sign(both(attrs=sg.default_attrs() + [("note", ["n" * 300])]))
+    g.add("parser", "attribute-value-over-bound", doc, expect_reject("xml_limit"),
+          "a signed 300-byte attribute value (SSO_CFG_RESP_STR_MAX = 256)", oracle="all-ok")
+    doc = g.sign(both(session_index="s" * 300))
+    g.add("parser", "session-index-over-bound", doc, expect_reject("xml_limit"),
+          "a signed 300-byte SessionIndex (SSO_CFG_RESP_STR_MAX = 256); STYLE.md: a violated "
+          "bound is an error, never a truncation", oracle="all-ok")
+
     # Duplicate IDs (§15) and multiple or hidden assertions (§26).
     doc = g.sign(aonly())
     doc = doc.replace("<saml2p:Status ", '<saml2p:Status ID="%s" ' % sg.ASSERTION_ID, 1)
@@ -624,6 +724,41 @@ def family_conditions(g):
               "both signed by the IdP with %s" % ", ".join("%s=%s" % i for i in kw.items()),
               oracle="all-ok")
 
+    for name, kw, codes, desc in (
+            ("two-audience-restrictions-one-foreign", dict(audience=[[sg.SP_ENTITY_ID],
+                                                                     [sg.OTHER_SP_ENTITY_ID]]),
+             ("audience_mismatch",), "two AudienceRestrictions, the second for another SP"),
+            ("no-audience-restriction", dict(audience=None), ("audience_mismatch",),
+             "Conditions without AudienceRestriction"),
+            ("scd-without-notonorafter", dict(scd_not_on_or_after=None),
+             ("subject_confirmation",), "bearer SubjectConfirmationData without NotOnOrAfter"),
+            ("scd-without-recipient", dict(recipient=None),
+             ("recipient_mismatch", "subject_confirmation"),
+             "bearer SubjectConfirmationData without Recipient"),
+            ("empty-nameid", dict(name_id=""), ("nameid_missing",), "an empty NameID")):
+        g.add("conditions", name, g.sign(both(**kw)), expect_reject(*codes),
+              desc + " (both signed)", oracle="all-ok")
+    g.add("conditions", "audience-among-several",
+          g.sign(both(audience=[[sg.OTHER_SP_ENTITY_ID, sg.SP_ENTITY_ID]])),
+          expect_accept(response_signed=True, assertion_signed=True),
+          "one AudienceRestriction naming another SP and this one: accepted", oracle="all-ok")
+
+    # The unsigned envelope of an Assertion-only response is the attacker's to edit; the
+    # signed SubjectConfirmationData InResponseTo still binds the login to its request.
+    aon = g.sign(aonly())
+    doc = aon.replace('InResponseTo="%s"' % sg.REQUEST_ID,
+                      'InResponseTo="%s"' % sg.OTHER_REQUEST_ID, 1)
+    assert doc.find(sg.OTHER_REQUEST_ID) < doc.find("<saml2:Assertion")
+    g.add("conditions", "unsigned-response-in-response-to-rewritten", doc,
+          expect_reject("in_response_to_mismatch"),
+          "Assertion signed; the attacker sets the Response InResponseTo to his own request",
+          config={"in_response_to": [sg.OTHER_REQUEST_ID]}, oracle="all-ok")
+    doc = aon.replace(' InResponseTo="%s"' % sg.REQUEST_ID, "", 1)
+    g.add("conditions", "unsigned-response-in-response-to-removed", doc,
+          expect_reject("in_response_to_mismatch"),
+          "Assertion signed; the Response InResponseTo removed, the SP awaits another request",
+          config={"in_response_to": [sg.OTHER_REQUEST_ID]}, oracle="all-ok")
+
     # Time window (§21).
     L = sg.LIFETIME
     for name, now, skew, exp, desc in (
@@ -666,6 +801,17 @@ def family_conditions(g):
           [expect_accept(response_signed=True, assertion_signed=True), expect_reject("replay")],
           "the same response submitted twice with one --replay-cache file",
           config={"replay_cache": True}, oracle="all-ok")
+    g.add("conditions", "replay-reencoded", signed,
+          [expect_accept(response_signed=True, assertion_signed=True),
+           step(expect_reject("replay"), base64.b64encode(signed.encode()))],
+          "accepted as raw XML, then replayed as the base64 form value", config={
+              "replay_cache": True}, oracle="all-ok")
+    g.add("conditions", "replay-response-id-changed", aon,
+          [expect_accept(response_signed=False, assertion_signed=True),
+           step(expect_reject("replay"), aon.replace('ID="%s"' % sg.RESPONSE_ID,
+                                                     'ID="id99999999999999999999999999"', 1))],
+          "Assertion signed; replayed with a new (unsigned) Response ID", config={
+              "replay_cache": True}, oracle="all-ok")
     g.add("conditions", "replay-unsolicited", idp_init,
           [expect_accept(response_signed=True, assertion_signed=True), expect_reject("replay")],
           "an IdP-initiated response submitted twice with one --replay-cache file",
@@ -785,6 +931,18 @@ def family_valid(g):
     g.add("valid", "comment-outside-signed-content", doc,
           expect_accept(response_signed=False, assertion_signed=True),
           "Assertion signed; a comment in the unsigned Response envelope", oracle="all-ok")
+
+    doc = g.sign(both(pretty=True)).replace("\n", "\r\n")
+    g.add("valid", "crlf-line-endings", doc,
+          expect_accept(response_signed=True, assertion_signed=True),
+          "pretty-printed, signed, then every LF turned into CRLF (XML normalizes line ends "
+          "before c14n)", oracle="all-ok")
+    attrs = sg.default_attrs() + [("motd", ["line1\r\nline2\tend"])]
+    doc = g.sign(both(attrs=attrs))
+    g.add("valid", "char-refs-in-signed-text", doc,
+          expect_accept(attrs={k: v for k, v in attrs}, response_signed=True,
+                        assertion_signed=True),
+          "an attribute value with &#13; (CR), LF and TAB in signed content", oracle="all-ok")
 
     # Encrypted assertions (§25).
     for name, a_signed, r_signed, sym in (

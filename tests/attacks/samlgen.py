@@ -129,6 +129,7 @@ class Pki:
         os.makedirs(d, exist_ok=True)
         for name in self.RSA:
             self._req(name, ["-newkey", "rsa:2048"])
+        self._req("weak", ["-newkey", "rsa:1024"])  # what a 2014 Okta org still used
         self._req("ec", ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"])
         # The IdP certificate's bytes are public: exactly what an HMAC-confusion attacker
         # keys the MAC with.
@@ -138,7 +139,7 @@ class Pki:
     def _req(self, name, newkey):
         cn = {"idp": "dev-31415926.okta.com", "idp_old": "dev-31415926.okta.com (2023)",
               "attacker": "dev-31415926.okta.com", "sp": "appliance.example.net",
-              "ec": "dev-31415926.okta.com (EC)"}[name]
+              "ec": "dev-31415926.okta.com (EC)", "weak": "dev-27182818.okta.com"}[name]
         run(["openssl", "req", "-x509", "-nodes", "-sha256", "-days", "3650", "-subj",
              "/O=Okta/OU=SSOProvider/CN=" + cn] + newkey +
             ["-keyout", self.key(name), "-out", self.cert(name)])
@@ -243,7 +244,9 @@ def xml_escape(s):
 
 
 def text_escape(s):
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # A CR survives parsing only as a character reference (XML 1.0 2.11).
+    return (s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("\r", "&#13;"))
 
 
 def sig_template(style, ref_id, spec):
@@ -290,11 +293,12 @@ class Resp:
         self.sub_status = None
         self.name_id = USER
         self.name_id_raw = None  # raw XML content of NameID instead of name_id
-        self.recipient = ACS_URL
-        self.audience = SP_ENTITY_ID
+        self.recipient = ACS_URL  # None: no Recipient
+        self.audience = SP_ENTITY_ID  # or a list of AudienceRestrictions (lists), or None
+        self.session_index = SESSION_INDEX
         self.not_before = -LIFETIME
         self.not_on_or_after = LIFETIME
-        self.scd_not_on_or_after = LIFETIME
+        self.scd_not_on_or_after = LIFETIME  # None: no NotOnOrAfter
         self.attrs = default_attrs()
         self.attr_value_raw = None  # raw XML appended to the first AttributeValue
         self.extensions = None  # raw XML content of samlp:Extensions
@@ -325,19 +329,26 @@ class Resp:
                        [("Method", "urn:oasis:names:tc:SAML:2.0:cm:bearer")]))
         out.append(tag(a + "SubjectConfirmationData",
                        [("InResponseTo", self.scd_irt),
-                        ("NotOnOrAfter", ts(self.scd_not_on_or_after)),
+                        ("NotOnOrAfter", None if self.scd_not_on_or_after is None else
+                         ts(self.scd_not_on_or_after)),
                         ("Recipient", self.recipient)], empty=True))
         out.append("</%sSubjectConfirmation></%sSubject>" % (a, a))
         out.append(tag(a + "Conditions", [("NotBefore", ts(self.not_before)),
                                           ("NotOnOrAfter", ts(self.not_on_or_after))],
                        st.decl("section")))
-        out.append("<%sAudienceRestriction><%sAudience>%s</%sAudience></%sAudienceRestriction>"
-                   % (a, a, text_escape(self.audience), a, a))
+        restrictions = self.audience
+        if restrictions is None:
+            restrictions = []
+        elif isinstance(restrictions, str):
+            restrictions = [[restrictions]]
+        for r in restrictions:
+            out.append("<%sAudienceRestriction>%s</%sAudienceRestriction>" % (a, "".join(
+                "<%sAudience>%s</%sAudience>" % (a, text_escape(x), a) for x in r), a))
         out.append("</%sConditions>" % a)
         if self.advice is not None:
             out.append("<%sAdvice>%s</%sAdvice>" % (a, self.advice, a))
         out.append(tag(a + "AuthnStatement", [("AuthnInstant", ts(-2, 112)),
-                                              ("SessionIndex", SESSION_INDEX)],
+                                              ("SessionIndex", self.session_index)],
                        st.decl("section")))
         out.append("<%sAuthnContext><%sAuthnContextClassRef>"
                    "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
@@ -664,3 +675,15 @@ def idp_metadata(pki, cert_names, entity_id=IDP_ENTITY_ID):
             'Location="https://dev-31415926.okta.com/app/dev-31415926_appliance_1/'
             'exk1fcx7kd8Gp0Lt95d7/sso/saml"/></md:IDPSSODescriptor></md:EntityDescriptor>'
             % (NS_MD, entity_id, kds))
+
+
+def ecdsa_raw_to_der(raw):
+    """XML-DSig ECDSA SignatureValue (r||s, RFC 4051) to the DER SEQUENCE other stacks use."""
+    def integer(b):
+        b = b.lstrip(b"\0") or b"\0"
+        if b[0] & 0x80:
+            b = b"\0" + b
+        return b"\x02" + bytes([len(b)]) + b
+    half = len(raw) // 2
+    body = integer(raw[:half]) + integer(raw[half:])
+    return b"\x30" + bytes([len(body)]) + body
