@@ -17,7 +17,7 @@ import os
 import samlgen as sg
 from samlgen import NS_DS, NS_SAML, NS_SAMLP, SigSpec, Resp
 
-FAMILIES = ("xsw", "signature", "dsig", "parser", "conditions", "tamper", "enc", "valid")
+FAMILIES = ("xsw", "signature", "dsig", "parser", "conditions", "tamper", "c14n", "enc", "valid")
 
 # Codes a signature-wrapping rejection may carry: the wrapped document fails on structure
 # (Signature placement, Reference, duplicate IDs, assertion count) or, when the wrapper broke
@@ -281,17 +281,27 @@ def hand_sign(g, doc, start, new_si):
 
 
 def encrypted_response(g, assertion_signed, response_signed, sym=sg.AES128_CBC,
-                       transport=sg.RSA_OAEP_MGF1P, cert="sp", plain_too=False, **kw):
+                       transport=sg.RSA_OAEP_MGF1P, cert="sp", plain_too=False,
+                       key_layout="keyinfo", **kw):
     """A Response carrying an EncryptedAssertion: the Assertion is signed (or not) first,
     then encrypted with xmlsec1 (as SimpleSAMLphp does), then the Response is signed over the
-    EncryptedAssertion (or not)."""
+    EncryptedAssertion (or not). key_layout: "keyinfo" (EncryptedKey inside EncryptedData),
+    "okta" (a sibling EncryptedKey named by a RetrievalMethod) or "extensions" (the same, but
+    the EncryptedKey sits in samlp:Extensions, outside the EncryptedAssertion)."""
     inner = Resp(sign_assertion=SigSpec() if assertion_signed else None, **kw)
     assertion = sg.element(g.sign(inner), "saml2:Assertion")
     ed = g.signer.encrypt(assertion, sym, transport, cert)
+    ek = ""
+    if key_layout != "keyinfo":
+        ed, ek = sg.detach_encrypted_key(ed, "_ek_" + key_layout)
+    if key_layout == "extensions":
+        kw["extensions"] = ek
+        ek = ""
     outer = Resp(sign_response=SigSpec() if response_signed else None, **kw)
     tmpl = outer.render()
     b, e = sg.element_span(tmpl, "saml2:Assertion")
-    ea = '<saml2:EncryptedAssertion xmlns:saml2="%s">%s</saml2:EncryptedAssertion>' % (NS_SAML, ed)
+    ea = '<saml2:EncryptedAssertion xmlns:saml2="%s">%s%s</saml2:EncryptedAssertion>' % (
+        NS_SAML, ed, ek)
     if plain_too:
         evil = Resp(name_id=sg.VICTIM, attrs=sg.default_attrs(sg.VICTIM),
                     assert_id="_evil_plain_assertion").render()
@@ -484,6 +494,9 @@ def family_dsig(g):
     doc = g.sign(aonly(sign_assertion=SigSpec(ref_uri="")))
     g.add("dsig", "reference-uri-empty", doc, expect_reject("reference_invalid"),
           'Reference URI="" (whole document) on the Assertion signature', oracle="all-ok")
+    doc = g.sign(aonly(sign_assertion=SigSpec(ref_uri="#xpointer(id('%s'))" % sg.ASSERTION_ID)))
+    g.add("dsig", "reference-uri-xpointer", doc, expect_reject("reference_invalid"),
+          "Reference URI=\"#xpointer(id('...'))\" naming the Assertion", oracle="all-ok")
     doc = g.sign(aonly(sign_assertion=SigSpec(ref_uri="#" + sg.RESPONSE_ID)))
     g.add("dsig", "reference-uri-foreign", doc, expect_reject("reference_invalid"),
           "Assertion signature whose Reference names the Response", oracle="all-ok")
@@ -862,6 +875,61 @@ def family_tamper(g):
           oracle="all-fail")
 
 
+def family_c14n(g):
+    """Edits made after signing. Those exclusive c14n erases must still verify and log in
+    the same user (a c14n that is too strict breaks real IdPs); those it keeps must break
+    the digest (a c14n that is too lax is a forgery). xmlsec1 decides which is which."""
+    signed = g.sign(both())
+    scd = ('<saml2:SubjectConfirmationData InResponseTo="%s" NotOnOrAfter="%s" Recipient="%s"/>'
+           % (sg.REQUEST_ID, sg.ts(sg.LIFETIME), sg.ACS_URL))
+    nid_open = ('<saml2:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">')
+    nid = nid_open + sg.USER + "</saml2:NameID>"
+    av = ('<saml2:AttributeValue xmlns:xs="%s" xmlns:xsi="%s" xsi:type="xs:string">'
+          'netops-admins</saml2:AttributeValue>' % (sg.NS_XS, sg.NS_XSI))
+    invariant = (
+        ("attribute-order-changed", scd, '<saml2:SubjectConfirmationData Recipient="%s" '
+         'NotOnOrAfter="%s" InResponseTo="%s"/>' % (sg.ACS_URL, sg.ts(sg.LIFETIME),
+                                                    sg.REQUEST_ID)),
+        ("single-quoted-attribute", 'Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"',
+         "Method='urn:oasis:names:tc:SAML:2.0:cm:bearer'"),
+        ("whitespace-inside-tags", scd, scd.replace(" ", "\n\t  ").replace("/>", " \n/>")),
+        ("empty-element-expanded", scd, scd[:-2] + "></saml2:SubjectConfirmationData>"),
+        ("char-refs-for-ascii", nid, nid_open + "&#97;lice&#x40;example&#46;com</saml2:NameID>"),
+        ("cdata-section", nid, nid_open + "<![CDATA[" + sg.USER + "]]></saml2:NameID>"),
+        ("unused-namespace-declared", nid_open, nid_open[:-1] + ' xmlns:foo="urn:example:foo">'),
+        ("redundant-namespace-redeclared", nid_open,
+         nid_open[:-1] + ' xmlns:saml2="%s">' % NS_SAML),
+        ("empty-default-namespace-declared", nid_open, nid_open[:-1] + ' xmlns="">'),
+        ("char-ref-for-hyphen", ">netops-admins<", ">netops&#x2D;admins<"),
+    )
+    for name, old, new in invariant:
+        assert signed.count(old) >= 1, name
+        doc = signed.replace(old, new, 1)
+        g.add("c14n", name, doc, expect_accept(response_signed=True, assertion_signed=True),
+              "after signing (both): %r -> %r; c14n output unchanged" % (old[:60], new[:60]),
+              oracle="all-ok")
+    visible = (
+        ("prefix-renamed", nid, '<s:NameID xmlns:s="%s" Format="urn:oasis:names:tc:SAML:1.1:'
+         'nameid-format:emailAddress">%s</s:NameID>' % (NS_SAML, sg.USER)),
+        ("trailing-space-in-nameid", nid, nid.replace(sg.USER, sg.USER + " ")),
+        ("cr-char-ref-in-nameid", nid, nid.replace(sg.USER, sg.USER + "&#13;")),
+        ("space-in-attribute-value", 'Recipient="%s"' % sg.ACS_URL,
+         'Recipient=" %s"' % sg.ACS_URL),
+        ("tab-char-ref-in-attribute", 'Recipient="%s"' % sg.ACS_URL,
+         'Recipient="%s&#9;"' % sg.ACS_URL),
+        ("xs-prefix-rebound", av, av.replace('xmlns:xs="%s"' % sg.NS_XS,
+                                             'xmlns:xs="urn:example:not-xml-schema"')),
+        ("inherited-namespace-changed", av, av.replace('xmlns:xsi="%s"' % sg.NS_XSI,
+                                                       'xmlns:xsi="%s#"' % sg.NS_XSI)),
+    )
+    for name, old, new in visible:
+        assert signed.count(old) >= 1, name
+        doc = signed.replace(old, new, 1)
+        g.add("c14n", name, doc, expect_reject("digest_mismatch"),
+              "after signing (both): %r -> %r; c14n output changes" % (old[:60], new[:60]),
+              oracle="all-fail")
+
+
 def family_enc(g):
     g.add("enc", "unsigned-encrypted-assertion", encrypted_response(
         g, False, False, name_id=sg.VICTIM, attrs=sg.default_attrs(sg.VICTIM)),
@@ -882,6 +950,11 @@ def family_enc(g):
     g.add("enc", "encrypted-plus-plain-assertion", doc, expect_reject("assertion_count"),
           "a genuine EncryptedAssertion next to a forged plaintext Assertion",
           config={"sp_key": "sp"}, forbid_name_id=sg.VICTIM)
+    doc = encrypted_response(g, True, False, key_layout="extensions")
+    g.add("enc", "encrypted-key-outside-assertion", doc,
+          expect_reject("decryption_failed", "encryption_algorithm"),
+          "RetrievalMethod naming an EncryptedKey in samlp:Extensions, outside the "
+          "EncryptedAssertion (xmlsec1 follows it)", config={"sp_key": "sp"}, oracle="all-ok")
     doc = encrypted_response(g, True, False, sym=sg.AES256_GCM)
     b, e = sg.element_span(doc, "xenc:CipherValue", doc.rfind("<xenc:CipherData"))
     cv = doc[b:e]
@@ -957,6 +1030,33 @@ def family_valid(g):
                   "" if a_signed else "un", sym.split("#")[1],
                   ", Response signed over the EncryptedAssertion" if r_signed else ""),
               config={"sp_key": "sp"}, oracle="all-ok")
+
+    doc = encrypted_response(g, True, True, key_layout="okta")
+    g.add("valid", "encrypted-okta-key-layout", doc,
+          expect_accept(response_signed=True, assertion_signed=True, encrypted=True),
+          "Okta's layout: EncryptedKey next to EncryptedData, found through a RetrievalMethod",
+          config={"sp_key": "sp"}, oracle="all-ok")
+
+    # KeyInfo is not trusted, but ignoring it must not mean failing on it (§3): the
+    # Assertion's KeyInfo is outside its own digest, so these edits keep it valid.
+    aon = g.sign(aonly())
+    start = aon.find("<saml2:Assertion")
+    b, e = sg.element_span(aon, "ds:KeyInfo", start)
+    for name, ki, desc in (
+            ("keyinfo-absent", "", "KeyInfo removed"),
+            ("keyinfo-attacker-certificate",
+             "<ds:KeyInfo><ds:X509Data><ds:X509Certificate>%s</ds:X509Certificate>"
+             "</ds:X509Data></ds:KeyInfo>" % g.pki.cert_b64("attacker"),
+             "KeyInfo swapped for the attacker's certificate (the pinned key still verifies)"),
+            ("keyinfo-remote-retrievalmethod",
+             '<ds:KeyInfo><ds:RetrievalMethod URI="http://127.0.0.1:9/key.xml" '
+             'Type="http://www.w3.org/2000/09/xmldsig#X509Data"/></ds:KeyInfo>',
+             "KeyInfo pointing at a remote RetrievalMethod (never fetched)"),
+            ("keyinfo-keyname-only", "<ds:KeyInfo><ds:KeyName>okta-2025</ds:KeyName></ds:KeyInfo>",
+             "KeyInfo with only a KeyName")):
+        g.add("valid", name, aon[:b] + ki + aon[e:],
+              expect_accept(response_signed=False, assertion_signed=True),
+              "Assertion signed; " + desc, oracle="all-ok")
 
     # Key rollover: two certificates configured, the second signs.
     signed = g.sign(both())

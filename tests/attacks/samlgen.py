@@ -534,10 +534,11 @@ class Signer:
         return strip_decl(open(out).read())
 
     def decrypt(self, path, key="sp"):
-        """Decrypted document (the whole Response), or None if xmlsec1 cannot decrypt."""
+        """Decrypted document (the whole Response), or None if xmlsec1 cannot decrypt. The
+        Id registration lets xmlsec1 follow an Okta-style RetrievalMethod."""
         out = self.tmp()
-        p = run(["xmlsec1", "--decrypt", "--privkey-pem", self.pki.key(key), "--output", out,
-                 path], check=False)
+        p = run(["xmlsec1", "--decrypt", "--privkey-pem", self.pki.key(key), "--id-attr:Id",
+                 NS_XENC + ":EncryptedKey", "--output", out, path], check=False)
         return open(out).read() if p.returncode == 0 else None
 
     def rsa_sign(self, data, key="idp", md="sha256"):
@@ -687,3 +688,18 @@ def ecdsa_raw_to_der(raw):
     half = len(raw) // 2
     body = integer(raw[:half]) + integer(raw[half:])
     return b"\x30" + bytes([len(body)]) + body
+
+
+def detach_encrypted_key(ed, ek_id):
+    """Okta's layout: the EncryptedKey moved out of EncryptedData/KeyInfo (to be placed next
+    to it), named by a RetrievalMethod. Returns (EncryptedData, EncryptedKey) texts."""
+    b, e = element_span(ed, "xenc:EncryptedKey")
+    ek = ed[b:e]
+    ek = ek.replace("<xenc:EncryptedKey>", '<xenc:EncryptedKey xmlns:xenc="%s" xmlns:ds="%s" '
+                    'Id="%s">' % (NS_XENC, NS_DS, ek_id), 1)
+    ed_id = re.search(r'Id="([^"]+)"', ed).group(1)
+    ek = ek.replace("</xenc:EncryptedKey>", '<xenc:ReferenceList><xenc:DataReference URI="#%s"/>'
+                    "</xenc:ReferenceList></xenc:EncryptedKey>" % ed_id)
+    rm = ('<ds:RetrievalMethod Type="http://www.w3.org/2001/04/xmlenc#EncryptedKey" '
+          'URI="#%s"/>' % ek_id)
+    return ed[:b] + rm + ed[e:], ek
