@@ -226,6 +226,10 @@ static int save_replay(const char *path, const struct sso_replay *c)
 static int decode_input(char *buf, size_t len, char **xml, size_t *xml_len)
 {
     size_t i = 0;
+    /* A UTF-8 byte-order mark starts some IdPs' XML (the XML layer skips it). */
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+        i = 3;
+    }
     while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r')) {
         i++;
     }
@@ -300,7 +304,9 @@ static int load_config(const struct verify_opts *o, struct verify_state *s)
     cfg->acs_url = o->acs_url;
     cfg->idp_entity_id = o->idp_entity_id;
     cfg->skew_s = (uint32_t)o->skew;
+    /* The legacy-IdP opt-in: SHA-1, and the 1024-bit RSA keys such IdPs signed with. */
     cfg->dsig.allow_sha1 = o->allow_sha1;
+    cfg->dsig.allow_weak_rsa = o->allow_sha1;
     cfg->allow_unsolicited = !o->no_unsolicited;
     if (o->metadata != NULL) {
         size_t n;
@@ -308,7 +314,7 @@ static int load_config(const struct verify_opts *o, struct verify_state *s)
         if (xml == NULL) {
             return CLI_USAGE;
         }
-        rc = sso_md_parse(xml, n, NULL, &s->md);
+        rc = sso_md_parse(&s->md, xml, n, NULL);
         free(xml);
         if (rc != SSO_OK) {
             return cli_usage_error("%s: unusable metadata (%s)", o->metadata, sso_err_code(rc));

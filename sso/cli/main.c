@@ -17,10 +17,10 @@ static const char usage_text[] =
     "      --idp-metadata FILE | --idp-cert PEM (repeatable)   --idp-entity-id ID\n"
     "      --sp-entity-id ID   --acs-url URL   --now RFC3339|unix   --in-response-to ID\n"
     "      --skew S   --allow-sha1   --sp-key PEM   --replay-cache FILE   --no-unsolicited\n"
-    "  c14n [--with-comments] [--inclusive-prefixes \"a b\"] [--id ID] FILE\n"
-    "  metadata FILE\n"
+    "  c14n [--with-comments] [--inclusive-prefixes \"a b\"] [--id ID] [--enveloped] FILE\n"
+    "  metadata [--entity-id ID] FILE\n"
     "  authn-request --sp-entity-id ID --acs-url URL --idp-sso-url URL [--relay-state S]\n"
-    "                [--binding redirect|post]\n"
+    "                [--binding redirect|post] [--now RFC3339|unix]\n"
     "  sp-metadata --sp-entity-id ID --acs-url URL [--sp-cert PEM]\n";
 
 struct cli_cmd {
@@ -29,10 +29,9 @@ struct cli_cmd {
 };
 
 static const struct cli_cmd commands[] = {
-    /* Each subcommand file adds its entry here when it lands:
-     * c14n (cli_c14n.c), verify (cli_verify.c), metadata (cli_metadata.c),
-     * authn-request and sp-metadata (cli_authn.c). */
-    {NULL, NULL},
+    {"verify", cli_verify},           {"c14n", cli_c14n},
+    {"metadata", cli_metadata},       {"authn-request", cli_authn_request},
+    {"sp-metadata", cli_sp_metadata},
 };
 
 int cli_usage_error(const char *fmt, ...)
@@ -115,7 +114,7 @@ int main(int argc, char **argv)
         return argc < 2 ? CLI_USAGE : CLI_OK;
     }
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-        if (commands[i].name != NULL && strcmp(argv[1], commands[i].name) == 0) {
+        if (strcmp(argv[1], commands[i].name) == 0) {
             return commands[i].fn(argc - 1, argv + 1);
         }
     }

@@ -424,51 +424,106 @@ static int pool_put(struct resp_work *w, const char *s, uint16_t *off)
     return SSO_OK;
 }
 
-static int collect_attributes(struct resp_work *w, int st)
+/* Append the string value of every AttributeValue of Attribute @p a to the result. */
+static int collect_values(struct resp_work *w, int a, struct sso_resp_attr *ra)
 {
     const struct sso_xml_doc *d = w->ad;
     struct sso_resp_result *r = w->out;
-    for (int a = sso_xml_first_elem(d, st); a >= 0; a = sso_xml_next_elem(d, a)) {
-        struct sso_resp_attr *ra;
-        struct sso_str name;
+    for (int v = sso_xml_first_elem(d, a); v >= 0; v = sso_xml_next_elem(d, v)) {
+        size_t len;
         int rc;
-        if (!sso_xml_is(d, a, SSO_NS_SAML, "Attribute")) {
-            continue; /* EncryptedAttribute: not for us */
+        if (!sso_xml_is(d, v, SSO_NS_SAML, "AttributeValue")) {
+            continue;
         }
-        if (!sso_xml_attr(d, a, NULL, "Name", &name) ||
-            sso_str_copy(w->tmp, sizeof(w->tmp), name) != SSO_OK) {
-            return fail0(w, SSO_E_RESP_MALFORMED, "Attribute without a usable Name");
+        if (r->value_count == SSO_CFG_RESP_MAX_VALUES) {
+            return fail0(w, SSO_E_XML_LIMIT, "too many attribute values");
         }
-        if (r->attr_count == SSO_CFG_RESP_MAX_ATTRS) {
-            return fail0(w, SSO_E_XML_LIMIT, "too many attributes");
+        /* Full string value: every text node, comments ignored (§4). */
+        if (sso_xml_string_value(d, v, w->tmp, sizeof(w->tmp), &len) != SSO_OK) {
+            return fail0(w, SSO_E_XML_LIMIT, "attribute value too long");
         }
-        ra = &r->attrs[r->attr_count];
-        rc = pool_put(w, w->tmp, &ra->name_off);
+        rc = pool_put(w, w->tmp, &r->value_off[r->value_count]);
         if (rc != SSO_OK) {
             return rc;
         }
-        ra->first_value = (uint16_t)r->value_count;
-        ra->value_count = 0;
-        for (int v = sso_xml_first_elem(d, a); v >= 0; v = sso_xml_next_elem(d, v)) {
-            size_t len;
-            if (!sso_xml_is(d, v, SSO_NS_SAML, "AttributeValue")) {
+        r->value_count++;
+        ra->value_count++;
+    }
+    return SSO_OK;
+}
+
+static unsigned value_count_of(const struct sso_xml_doc *d, int a)
+{
+    return sso_xml_child_count(d, a, SSO_NS_SAML, "AttributeValue");
+}
+
+/*
+ * Attributes of every AttributeStatement, in document order, one entry per Name with all its
+ * values. Some IdPs (Keycloak) send one Attribute element per value, so repeated Names are
+ * merged. An assertion that mixes both forms (a Name repeated while another Attribute holds
+ * several values) says the same thing two ways and is refused as ambiguous, as python3-saml
+ * does with its duplicated_attributes case: a second single-valued "uid" then is not a set.
+ */
+static int collect_attributes(struct resp_work *w)
+{
+    const struct sso_xml_doc *d = w->ad;
+    struct sso_resp_result *r = w->out;
+    bool repeated = false, multi = false;
+    int st, a, b;
+
+    for (st = sso_xml_first_elem(d, w->assertion); st >= 0; st = sso_xml_next_elem(d, st)) {
+        if (!sso_xml_is(d, st, SSO_NS_SAML, "AttributeStatement")) {
+            continue;
+        }
+        for (a = sso_xml_first_elem(d, st); a >= 0; a = sso_xml_next_elem(d, a)) {
+            struct sso_resp_attr *ra;
+            struct sso_str name;
+            int rc;
+            if (!sso_xml_is(d, a, SSO_NS_SAML, "Attribute")) {
+                continue; /* EncryptedAttribute: not for us */
+            }
+            if (!sso_xml_attr(d, a, NULL, "Name", &name) ||
+                sso_str_copy(w->tmp, sizeof(w->tmp), name) != SSO_OK) {
+                return fail0(w, SSO_E_RESP_MALFORMED, "Attribute without a usable Name");
+            }
+            multi = multi || value_count_of(d, a) > 1;
+            if (sso_resp_attr_find(r, w->tmp) >= 0) {
+                repeated = true; /* its values were gathered with the first element */
                 continue;
             }
-            if (r->value_count == SSO_CFG_RESP_MAX_VALUES) {
-                return fail0(w, SSO_E_XML_LIMIT, "too many attribute values");
+            if (r->attr_count == SSO_CFG_RESP_MAX_ATTRS) {
+                return fail0(w, SSO_E_XML_LIMIT, "too many attributes");
             }
-            /* Full string value: every text node, comments ignored (§4). */
-            if (sso_xml_string_value(d, v, w->tmp, sizeof(w->tmp), &len) != SSO_OK) {
-                return fail0(w, SSO_E_XML_LIMIT, "attribute value too long");
-            }
-            rc = pool_put(w, w->tmp, &r->value_off[r->value_count]);
+            ra = &r->attrs[r->attr_count];
+            rc = pool_put(w, w->tmp, &ra->name_off);
             if (rc != SSO_OK) {
                 return rc;
             }
-            r->value_count++;
-            ra->value_count++;
+            ra->first_value = (uint16_t)r->value_count;
+            ra->value_count = 0;
+            r->attr_count++;
+            /* This Name's values from every Attribute element, kept contiguous. */
+            for (int st2 = st; st2 >= 0; st2 = sso_xml_next_elem(d, st2)) {
+                if (!sso_xml_is(d, st2, SSO_NS_SAML, "AttributeStatement")) {
+                    continue;
+                }
+                for (b = st2 == st ? a : sso_xml_first_elem(d, st2); b >= 0;
+                     b = sso_xml_next_elem(d, b)) {
+                    struct sso_str n2;
+                    if (sso_xml_is(d, b, SSO_NS_SAML, "Attribute") &&
+                        sso_xml_attr(d, b, NULL, "Name", &n2) && sso_str_eqv(n2, name)) {
+                        rc = collect_values(w, b, ra);
+                        if (rc != SSO_OK) {
+                            return rc;
+                        }
+                    }
+                }
+            }
         }
-        r->attr_count++;
+    }
+    if (repeated && multi) {
+        return fail0(w, SSO_E_RESP_MALFORMED,
+                     "an attribute Name is repeated while others are multi-valued (ambiguous)");
     }
     return SSO_OK;
 }
@@ -534,22 +589,15 @@ static int check_assertion(struct resp_work *w)
     if (rc != SSO_OK) {
         return rc;
     }
-    if (authn < 0) {
-        return fail0(w, SSO_E_RESP_MALFORMED, "Assertion has no AuthnStatement");
-    }
-    rc = check_authn_statement(w, authn);
-    if (rc != SSO_OK) {
-        return rc;
-    }
-    for (int c = sso_xml_first_elem(d, a); c >= 0; c = sso_xml_next_elem(d, c)) {
-        if (sso_xml_is(d, c, SSO_NS_SAML, "AttributeStatement")) {
-            rc = collect_attributes(w, c);
-            if (rc != SSO_OK) {
-                return rc;
-            }
+    /* Profiles 4.1.4.2 wants an AuthnStatement, but Keycloak sends none; nothing here
+     * depends on it except SessionIndex and SessionNotOnOrAfter, read when present. */
+    if (authn >= 0) {
+        rc = check_authn_statement(w, authn);
+        if (rc != SSO_OK) {
+            return rc;
         }
     }
-    return SSO_OK;
+    return collect_attributes(w);
 }
 
 /* ---- InResponseTo and replay ------------------------------------------------------------ */
@@ -687,16 +735,15 @@ static int validate(struct resp_work *w, char *xml, size_t len)
             return rc;
         }
     }
-    /* Destination (bindings 3.5.5.2): must be our ACS if present; required on a signed
-     * Response, since a signed message must say where it was meant to go (§20). */
-    if (sso_xml_attr(&w->doc, w->root, NULL, "Destination", &v)) {
-        if (!sso_str_eq(v, w->cfg->acs_url)) {
-            sso_str_copy(w->tmp, sizeof(w->tmp), v);
-            return fail(w, SSO_E_RESP_DESTINATION, "Destination '%s' is not this ACS URL '%s'",
-                        w->tmp, w->cfg->acs_url);
-        }
-    } else if (w->out->response_signed) {
-        return fail0(w, SSO_E_RESP_DESTINATION, "signed Response has no Destination");
+    /* Destination (bindings 3.5.5.2): when present it must be our ACS (§20). The binding
+     * also requires it on a signed Response, but IdPs omit it (gosaml2's controls, and
+     * PingFederate when only the Assertion is signed); the bearer Recipient, which is
+     * required and signed, binds the assertion to this ACS either way. */
+    if (sso_xml_attr(&w->doc, w->root, NULL, "Destination", &v) &&
+        !sso_str_eq(v, w->cfg->acs_url)) {
+        sso_str_copy(w->tmp, sizeof(w->tmp), v);
+        return fail(w, SSO_E_RESP_DESTINATION, "Destination '%s' is not this ACS URL '%s'", w->tmp,
+                    w->cfg->acs_url);
     }
 
     /* The Assertion: decrypted first if need be, then its own signature. */

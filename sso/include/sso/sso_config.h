@@ -88,6 +88,12 @@
 #define SSO_CFG_RELAY_STATE_MAX 80
 #endif
 
+/** Most AuthnRequests awaiting a response at once (the InResponseTo table of
+ *  sso_authn_pending); the oldest is evicted when a new one does not fit. */
+#ifndef SSO_CFG_AUTHN_PENDING_MAX
+#define SSO_CFG_AUTHN_PENDING_MAX 16
+#endif
+
 /** Largest inflated size accepted from a DEFLATE stream, in bytes. */
 #ifndef SSO_CFG_INFLATE_MAX
 #define SSO_CFG_INFLATE_MAX 16384
