@@ -15,7 +15,7 @@ import base64
 import os
 
 import samlgen as sg
-from samlgen import NS_DS, NS_SAML, NS_SAMLP, SigSpec, Resp
+from samlgen import NS_DS, NS_SAML, NS_SAMLP, Resp, SigSpec, Style
 
 FAMILIES = ("xsw", "signature", "dsig", "parser", "conditions", "tamper", "c14n", "enc", "valid")
 
@@ -486,6 +486,10 @@ def family_dsig(g):
     g.add("dsig", "rsa-1024-idp-key", doc, expect_reject("key_too_weak"),
           "both signed with a 1024-bit RSA IdP key, which the SP pins",
           config={"idp_cert": ["weak"]}, oracle="all-ok")
+    g.add("dsig", "rsa-1024-idp-key-legacy-allowed", doc,
+          expect_accept(response_signed=True, assertion_signed=True),
+          "the same with the legacy opt-in (--allow-sha1 also admits RSA-1024 keys)",
+          config={"idp_cert": ["weak"], "allow_sha1": True}, oracle="all-ok")
 
     # Reference rules (§17).
     doc = g.sign(aonly(sign_assertion=SigSpec(extra_refs=["#" + sg.RESPONSE_ID])))
@@ -643,7 +647,8 @@ def family_parser(g):
     g.add("parser", "attribute-value-over-bound", doc, expect_reject("xml_limit"),
           "a signed 300-byte attribute value (SSO_CFG_RESP_STR_MAX = 256)", oracle="all-ok")
     doc = g.sign(both(session_index="s" * 300))
-    g.add("parser", "session-index-over-bound", doc, expect_reject("xml_limit"),
+    g.add("parser", "session-index-over-bound", doc,
+          expect_reject("xml_limit", "response_malformed"),
           "a signed 300-byte SessionIndex (SSO_CFG_RESP_STR_MAX = 256); STYLE.md: a violated "
           "bound is an error, never a truncation", oracle="all-ok")
 
@@ -717,8 +722,6 @@ def family_conditions(g):
         ("wrong-recipient-signed", dict(recipient=sg.OTHER_ACS_URL), ("recipient_mismatch",)),
         ("wrong-destination-signed", dict(destination=sg.OTHER_ACS_URL),
          ("destination_mismatch",)),
-        ("missing-destination-response-signed", dict(destination=None),
-         ("destination_mismatch",)),
         ("wrong-assertion-issuer-signed", dict(assert_issuer=sg.OTHER_IDP_ENTITY_ID),
          ("issuer_mismatch",)),
         ("wrong-response-issuer-signed", dict(resp_issuer=sg.OTHER_IDP_ENTITY_ID),
@@ -772,6 +775,16 @@ def family_conditions(g):
           "Assertion signed; the Response InResponseTo removed, the SP awaits another request",
           config={"in_response_to": [sg.OTHER_REQUEST_ID]}, oracle="all-ok")
 
+    # Documented policy (resp.c): Destination is optional even on a signed Response, for
+    # interop; the signed bearer Recipient binds the assertion to this ACS instead.
+    g.add("conditions", "missing-destination-response-signed", g.sign(both(destination=None)),
+          expect_accept(response_signed=True, assertion_signed=True),
+          "both signed, no Destination: accepted (Recipient is checked)", oracle="all-ok")
+    g.add("conditions", "missing-destination-wrong-recipient",
+          g.sign(both(destination=None, recipient=sg.OTHER_ACS_URL)),
+          expect_reject("recipient_mismatch"),
+          "both signed, no Destination, Recipient is another SP's ACS", oracle="all-ok")
+
     # Time window (§21).
     L = sg.LIFETIME
     for name, now, skew, exp, desc in (
@@ -808,6 +821,15 @@ def family_conditions(g):
           expect_accept(response_signed=True, assertion_signed=True),
           "IdP-initiated, unsolicited responses allowed (the default)",
           config={"in_response_to": []}, oracle="all-ok")
+
+    doc = g.sign(aonly(resp_irt=None, scd_irt=None))
+    doc = doc.replace('<saml2p:Response ', '<saml2p:Response InResponseTo="%s" ' % sg.REQUEST_ID,
+                      1)
+    g.add("conditions", "unsolicited-assertion-presented-as-solicited", doc,
+          expect_reject("unsolicited_not_allowed", "in_response_to_mismatch"),
+          "an IdP-initiated Assertion (signed, no InResponseTo in SubjectConfirmationData) in a "
+          "Response whose unsigned InResponseTo the attacker set to an outstanding request; "
+          "SP has --no-unsolicited", config={"no_unsolicited": True}, oracle="all-ok")
 
     # Replay (§18): the same response twice against one replay cache.
     g.add("conditions", "replay", signed,
@@ -930,6 +952,26 @@ def family_c14n(g):
               oracle="all-fail")
 
 
+def known_key_encrypted(g, plain, pad=True, style="saml2", extra_ea_decl=""):
+    """Assertion-signed Response whose EncryptedAssertion was built with openssl from
+    @p plain (bytes), see Signer.cbc_encrypt_known_key."""
+    ed = g.signer.cbc_encrypt_known_key(plain, pad)
+    tmpl = Resp(style=style).render()
+    qn = Style(style).a + "Assertion"
+    b, e = sg.element_span(tmpl, qn)
+    decl = ' xmlns:saml2="%s"' % NS_SAML if style == "saml2" else ""
+    ea = "<{a}EncryptedAssertion{d}{x}>{ed}</{a}EncryptedAssertion>".format(
+        a=Style(style).a, d=decl, x=extra_ea_decl, ed=ed)
+    return tmpl[:b] + ea + tmpl[e:]
+
+
+def signed_assertion_bytes(g, style="saml2"):
+    """The signed Assertion element exactly as it sits in its Response (for "saml" style it
+    carries no namespace declarations: they are on the Response root)."""
+    doc = g.sign(Resp(style=style, sign_assertion=SigSpec()))
+    return sg.element(doc, Style(style).a + "Assertion").encode()
+
+
 def family_enc(g):
     g.add("enc", "unsigned-encrypted-assertion", encrypted_response(
         g, False, False, name_id=sg.VICTIM, attrs=sg.default_attrs(sg.VICTIM)),
@@ -955,6 +997,28 @@ def family_enc(g):
           expect_reject("decryption_failed", "encryption_algorithm"),
           "RetrievalMethod naming an EncryptedKey in samlp:Extensions, outside the "
           "EncryptedAssertion (xmlsec1 follows it)", config={"sp_key": "sp"}, oracle="all-ok")
+    # CBC without an oracle (§25, Jager & Somorovsky 2011): a bad padding and a plaintext that
+    # does not parse must look the same to the sender. Built with a known content key so the
+    # padding and the plaintext are exactly as described.
+    plain = signed_assertion_bytes(g)
+    body = plain + b" " * (15 - len(plain) % 16) + b"\0"
+    assert len(body) % 16 == 0
+    g.add("enc", "cbc-invalid-padding", known_key_encrypted(g, body, pad=False),
+          expect_reject("decryption_failed"),
+          "AES-128-CBC content whose last byte (the padding length) is 0",
+          config={"sp_key": "sp"}, oracle="not-all-ok")
+    g.add("enc", "cbc-garbled-plaintext", known_key_encrypted(g, b"=" + plain[1:]),
+          expect_reject("decryption_failed"),
+          "AES-128-CBC content with valid padding whose plaintext does not parse (its first "
+          "byte changed, as flipping an IV bit does); must be indistinguishable from a bad "
+          "padding", config={"sp_key": "sp"}, oracle="not-all-ok")
+    g.add("enc", "encrypted-namespace-context-rebound",
+          known_key_encrypted(g, signed_assertion_bytes(g, "saml"), style="saml",
+                              extra_ea_decl=' xmlns:xs="urn:example:not-xml-schema"'),
+          expect_reject("digest_mismatch"),
+          "saml: style (namespaces on the root), Assertion signed then encrypted; the "
+          "attacker rebinds xs (in PrefixList) on the unsigned EncryptedAssertion",
+          config={"sp_key": "sp"}, oracle="not-all-ok")
     doc = encrypted_response(g, True, False, sym=sg.AES256_GCM)
     b, e = sg.element_span(doc, "xenc:CipherValue", doc.rfind("<xenc:CipherData"))
     cv = doc[b:e]
@@ -1031,11 +1095,35 @@ def family_valid(g):
                   ", Response signed over the EncryptedAssertion" if r_signed else ""),
               config={"sp_key": "sp"}, oracle="all-ok")
 
+    g.add("valid", "encrypted-openssl-built", known_key_encrypted(g, signed_assertion_bytes(g)),
+          expect_accept(response_signed=False, assertion_signed=True, encrypted=True),
+          "Assertion signed, encrypted with openssl (AES-128-CBC, RSA-OAEP-MGF1P): the "
+          "known-key path the CBC cases use", config={"sp_key": "sp"}, oracle="all-ok")
+    g.add("valid", "encrypted-inherited-namespaces",
+          known_key_encrypted(g, signed_assertion_bytes(g, "saml"), style="saml"),
+          expect_accept(response_signed=False, assertion_signed=True, encrypted=True),
+          "saml: style: the encrypted Assertion declares no namespace itself, the decryptor "
+          "must supply the Response's", config={"sp_key": "sp"}, oracle="all-ok")
     doc = encrypted_response(g, True, True, key_layout="okta")
     g.add("valid", "encrypted-okta-key-layout", doc,
           expect_accept(response_signed=True, assertion_signed=True, encrypted=True),
           "Okta's layout: EncryptedKey next to EncryptedData, found through a RetrievalMethod",
           config={"sp_key": "sp"}, oracle="all-ok")
+
+    signed = g.sign(both())
+    g.add("valid", "comment-before-root", signed.replace(
+        "?>", "?>\n<!-- relayed by the portal -->", 1),
+          expect_accept(response_signed=True, assertion_signed=True),
+          "a comment before the root element (outside every signed element)", oracle="all-ok")
+    exc_default = ('<{ds}Transform Algorithm="%s"><InclusiveNamespaces xmlns="%s" '
+                   'PrefixList="#default xs"/></{ds}Transform>' % (sg.ALG_EXC_C14N, sg.NS_EC))
+    tl = ['<{ds}Transform Algorithm="%s"/>' % sg.ALG_ENVELOPED, exc_default]
+    doc = g.sign(Resp(style="default", sign_response=SigSpec(transforms=tl),
+                      sign_assertion=SigSpec(transforms=tl)))
+    g.add("valid", "prefixlist-default-token", doc,
+          expect_accept(response_signed=True, assertion_signed=True),
+          'default-namespace style, InclusiveNamespaces PrefixList="#default xs"',
+          oracle="all-ok")
 
     # KeyInfo is not trusted, but ignoring it must not mean failing on it (§3): the
     # Assertion's KeyInfo is outside its own digest, so these edits keep it valid.

@@ -513,17 +513,7 @@ class Signer:
         """xmlsec1 --encrypt of the element @p plain (a self-contained string) with a
         session key wrapped for the SP certificate. Returns the xenc:EncryptedData text."""
         session = {AES128_CBC: "aes-128", AES256_GCM: "aes-256"}[sym]
-        oaep = ""
-        if transport == RSA_OAEP_MGF1P:
-            oaep = '<ds:DigestMethod Algorithm="%s"/>' % SHA1
-        tmpl = ('<xenc:EncryptedData xmlns:xenc="{x}" Id="_ed{n}" Type="{x}Element">'
-                '<xenc:EncryptionMethod Algorithm="{s}"/>'
-                '<ds:KeyInfo xmlns:ds="{ds}"><xenc:EncryptedKey>'
-                '<xenc:EncryptionMethod Algorithm="{t}">{oaep}</xenc:EncryptionMethod>'
-                '<xenc:CipherData><xenc:CipherValue/></xenc:CipherData></xenc:EncryptedKey>'
-                '</ds:KeyInfo><xenc:CipherData><xenc:CipherValue/></xenc:CipherData>'
-                '</xenc:EncryptedData>').format(x=NS_XENC, ds=NS_DS, s=sym, t=transport,
-                                                oaep=oaep, n=next(self.counter))
+        tmpl = self.ed_template(sym, transport)
         t, data, out = self.tmp(), self.tmp(), self.tmp()
         with open(t, "w") as f:
             f.write(tmpl)
@@ -540,6 +530,46 @@ class Signer:
         p = run(["xmlsec1", "--decrypt", "--privkey-pem", self.pki.key(key), "--id-attr:Id",
                  NS_XENC + ":EncryptedKey", "--output", out, path], check=False)
         return open(out).read() if p.returncode == 0 else None
+
+    def ed_template(self, sym, transport):
+        oaep = '<ds:DigestMethod Algorithm="%s"/>' % SHA1 if transport == RSA_OAEP_MGF1P else ""
+        return ('<xenc:EncryptedData xmlns:xenc="{x}" Id="_ed{n}" Type="{x}Element">'
+                '<xenc:EncryptionMethod Algorithm="{s}"/>'
+                '<ds:KeyInfo xmlns:ds="{ds}"><xenc:EncryptedKey>'
+                '<xenc:EncryptionMethod Algorithm="{t}">{oaep}</xenc:EncryptionMethod>'
+                '<xenc:CipherData><xenc:CipherValue/></xenc:CipherData></xenc:EncryptedKey>'
+                '</ds:KeyInfo><xenc:CipherData><xenc:CipherValue/></xenc:CipherData>'
+                '</xenc:EncryptedData>').format(x=NS_XENC, ds=NS_DS, s=sym, t=transport,
+                                                oaep=oaep, n=next(self.counter))
+
+    def cbc_encrypt_known_key(self, plain, pad=True):
+        """EncryptedData built with openssl instead of xmlsec1, so that the content key is
+        known and the plaintext and padding are exactly what the case needs: AES-128-CBC
+        (IV || ciphertext), key transported with RSA-OAEP-MGF1P (SHA-1) to the SP.
+        @p pad False: @p plain is encrypted as is (its length a multiple of 16), so its last
+        byte is the padding length the decryptor reads."""
+        key, iv = os.urandom(16), os.urandom(16)
+        src, kfile = self.tmp(".bin"), self.tmp(".bin")
+        with open(src, "wb") as f:
+            f.write(plain)
+        with open(kfile, "wb") as f:
+            f.write(key)
+        ct = run(["openssl", "enc", "-aes-128-cbc", "-K", key.hex(), "-iv", iv.hex(), "-in",
+                  src] + ([] if pad else ["-nopad"])).stdout
+        ek = run(["openssl", "pkeyutl", "-encrypt", "-certin", "-inkey", self.pki.cert("sp"),
+                  "-in", kfile, "-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt",
+                  "rsa_oaep_md:sha1", "-pkeyopt", "rsa_mgf1_md:sha1"]).stdout
+        b64 = lambda b: base64.b64encode(b).decode()  # noqa: E731
+        return ('<xenc:EncryptedData xmlns:xenc="{x}" Id="_ed{n}" Type="{x}Element">'
+                '<xenc:EncryptionMethod Algorithm="{s}"/>'
+                '<ds:KeyInfo xmlns:ds="{ds}"><xenc:EncryptedKey>'
+                '<xenc:EncryptionMethod Algorithm="{t}"><ds:DigestMethod Algorithm="{sha1}"/>'
+                '</xenc:EncryptionMethod><xenc:CipherData><xenc:CipherValue>{ek}'
+                '</xenc:CipherValue></xenc:CipherData></xenc:EncryptedKey></ds:KeyInfo>'
+                '<xenc:CipherData><xenc:CipherValue>{cv}</xenc:CipherValue></xenc:CipherData>'
+                '</xenc:EncryptedData>').format(x=NS_XENC, ds=NS_DS, s=AES128_CBC,
+                                                t=RSA_OAEP_MGF1P, sha1=SHA1, ek=b64(ek),
+                                                cv=b64(iv + ct), n=next(self.counter))
 
     def rsa_sign(self, data, key="idp", md="sha256"):
         """Raw RSA PKCS#1 v1.5 signature (base64) of @p data, made by openssl."""
