@@ -288,7 +288,9 @@ def run_case(case, latchkey, work):
         res["argv"].append(" ".join(argv[1:]))
         if "file" in step:
             verdicts, decrypted = step["xmlsec"], step["decrypted"]
-            res["xmlsec"] += " / step %d: %s" % (i + 1, fmt_oracle(verdicts, decrypted))
+            own = fmt_oracle(verdicts, decrypted)
+            if own != fmt_oracle(case["xmlsec"], case.get("decrypted")):
+                res["xmlsec"] += " / step %d: %s" % (i + 1, own)
         else:
             verdicts, decrypted = case["xmlsec"], case.get("decrypted")
         try:
@@ -338,9 +340,20 @@ def load_manifest(work):
     return json.load(open(path))["cases"]
 
 
+def steps_str(steps):
+    """"ok:x then replay", with runs of equal outcomes collapsed ("ok:x (x64) then ...")."""
+    runs = []
+    for s in steps:
+        if runs and runs[-1][0] == s["got"]:
+            runs[-1][1] += 1
+        else:
+            runs.append([s["got"], 1])
+    return " then ".join(g if n == 1 else "%s (x%d)" % (g, n) for g, n in runs)
+
+
 def print_table(results, out=sys.stdout):
-    rows = [(r["name"], r["xmlsec"], " then ".join(s["got"] for s in r["steps"]),
-             "FAIL" if r["problems"] else "pass") for r in results]
+    rows = [(r["name"], r["xmlsec"], steps_str(r["steps"]), "FAIL" if r["problems"] else "pass")
+            for r in results]
     head = ("case", "xmlsec1 (configured certs)", "latchkey", "verdict")
     w = [max(len(x[i]) for x in rows + [head]) for i in range(3)]
     for row in [head] + rows:
@@ -352,10 +365,14 @@ def print_failures(results, out=sys.stdout):
     for r in failed:
         out.write("\nFAILED %s (%s): %s\n" % (r["name"], r["family"], r["desc"]))
         out.write("  expected: %s\n" % " then ".join(r["expect"]))
-        for a in r["argv"]:
-            out.write("  reproduce: cd %s && latchkey %s\n" % (r["work"], a))
-        for s in r["steps"]:
-            out.write("  got: %s (exit %d) %s\n" % (s["got"], s["rc"], s["detail"] or ""))
+        shown = [i for i in range(len(r["steps"]))
+                 if i in (0, len(r["steps"]) - 1) or any(
+                     p.startswith("step %d:" % (i + 1)) for p in r["problems"])]
+        for i in shown:
+            s = r["steps"][i]
+            pre = "step %d " % (i + 1) if len(r["steps"]) > 1 else ""
+            out.write("  %sreproduce: cd %s && latchkey %s\n" % (pre, r["work"], r["argv"][i]))
+            out.write("  %sgot: %s (exit %d) %s\n" % (pre, s["got"], s["rc"], s["detail"] or ""))
         for p in r["problems"]:
             out.write("  - %s\n" % p)
     return failed
@@ -442,6 +459,7 @@ def main():
         return rc
     if not a.work:
         ap.error("--work is required")
+    a.work = os.path.abspath(a.work)
     if a.command == "generate":
         return cmd_generate(a.work)
     if a.command == "run":

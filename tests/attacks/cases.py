@@ -80,8 +80,8 @@ class Gen:
         with open(md2, "w") as f:
             f.write(sg.idp_metadata(self.pki, ["idp_old", "idp"]))
 
-    def sign(self, resp):
-        return self.signer.sign(resp)
+    def sign(self, resp, template=None):
+        return self.signer.sign(resp, template)
 
     def write(self, fname, doc):
         path = os.path.join("cases", fname)
@@ -847,6 +847,15 @@ def family_conditions(g):
                                                      'ID="id99999999999999999999999999"', 1))],
           "Assertion signed; replayed with a new (unsigned) Response ID", config={
               "replay_cache": True}, oracle="all-ok")
+    # The cache fails closed: when every entry is live, a new login is refused rather than
+    # forgetting one (SSO_CFG_REPLAY_MAX = 64).
+    docs = [g.sign(aonly(assert_id="id%027d" % i)) for i in range(65)]
+    g.add("conditions", "replay-cache-full", docs[0],
+          [expect_accept(response_signed=False, assertion_signed=True)] +
+          [step(expect_accept(response_signed=False, assertion_signed=True), d)
+           for d in docs[1:64]] + [step(expect_reject("replay_cache_full"), docs[64])],
+          "65 distinct valid assertions, all still live, into one 64-entry replay cache",
+          config={"replay_cache": True}, oracle="all-ok")
     g.add("conditions", "replay-unsolicited", idp_init,
           [expect_accept(response_signed=True, assertion_signed=True), expect_reject("replay")],
           "an IdP-initiated response submitted twice with one --replay-cache file",
@@ -1115,6 +1124,13 @@ def family_valid(g):
         "?>", "?>\n<!-- relayed by the portal -->", 1),
           expect_accept(response_signed=True, assertion_signed=True),
           "a comment before the root element (outside every signed element)", oracle="all-ok")
+    r = both(style="saml")
+    tmpl = r.render().replace(' xmlns:ds="%s"' % NS_DS, "")
+    tmpl = tmpl.replace("<samlp:Response ", '<samlp:Response xmlns:ds="%s" ' % NS_DS, 1)
+    g.add("valid", "ds-namespace-on-root", g.sign(r, tmpl),
+          expect_accept(response_signed=True, assertion_signed=True),
+          "saml: style with the ds prefix declared on the Response root only (SignedInfo "
+          "inherits it)", oracle="all-ok")
     exc_default = ('<{ds}Transform Algorithm="%s"><InclusiveNamespaces xmlns="%s" '
                    'PrefixList="#default xs"/></{ds}Transform>' % (sg.ALG_EXC_C14N, sg.NS_EC))
     tl = ['<{ds}Transform Algorithm="%s"/>' % sg.ALG_ENVELOPED, exc_default]
@@ -1183,8 +1199,10 @@ def generate(work):
     import concurrent.futures
     g = Gen(work)
     subs = [Sub(g) for _ in FAMILIES]
+    # The costliest family (65 signed assertions for the replay cache) first.
+    order = sorted(range(len(FAMILIES)), key=lambda i: FAMILIES[i] != "conditions")
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as ex:
-        for f in [ex.submit(globals()["family_" + fam], sub) for fam, sub in zip(FAMILIES, subs)]:
+        for f in [ex.submit(globals()["family_" + FAMILIES[i]], subs[i]) for i in order]:
             f.result()
     allc = [c for sub in subs for c in sub.cases]
     g.cases = sorted(allc, key=lambda c: FAMILIES.index(c["family"]))

@@ -482,10 +482,11 @@ class Signer:
         self.memo[memo] = out
         return out
 
-    def sign(self, resp):
-        """Render @p resp and sign it: the Assertion first, then the Response (whose digest
-        covers the signed Assertion), as an IdP signing both does."""
-        doc = resp.render()
+    def sign(self, resp, template=None):
+        """Render @p resp (or take @p template, a rendering of it edited by the caller) and
+        sign it: the Assertion first, then the Response (whose digest covers the signed
+        Assertion), as an IdP signing both does."""
+        doc = resp.render() if template is None else template
         if resp.sign_assertion is not None:
             doc = self.sign_node(doc, XP_ASSERT_SIG, resp.sign_assertion)
         if resp.sign_response is not None:
