@@ -1,16 +1,22 @@
 # Latchkey: the two commands of the README, and the developer targets around them.
 #
-#   make run    set up, build and boot the firmware with its admin UI
+#   make run    set up, build and boot the firmware with its admin UI (in QEMU: make qemu)
 #   make test   set up, build every preset and run every test
+#   make qemu   build the Cortex-M3 firmware and boot it in QEMU mps2-an385, admin UI on
+#               http://127.0.0.1:8080/ (QEMU_HTTP_PORT), config in latchkey-qemu-flash.bin
+#   make run-host  the same firmware as a Linux process (boards/host)
 #
 # Each target installs the Debian packages it needs (cmake/packages.sh) and fetches the
 # pinned dependency sources (cmake/deps.sh) on first use.
 
 PRESETS_BUILD ?= host-debug host-asan qemu-mps2-an385
-PRESETS_TEST ?= host-debug host-asan
+PRESETS_TEST ?= host-debug host-asan qemu-mps2-an385
 JOBS ?= $(shell nproc)
+QEMU_HTTP_PORT ?= 8080
+QEMU_HTTPS_PORT ?= 8443
+QEMU_FLASH ?= latchkey-qemu-flash.bin
 
-.PHONY: all run test setup-build setup-test deps build clean format format-check
+.PHONY: all run qemu run-host test setup-build setup-test deps build clean format format-check
 
 all: build
 
@@ -33,10 +39,27 @@ test: setup-test deps
 	  cmake --preset $$p >/dev/null && cmake --build --preset $$p -j $(JOBS) || exit 1; done
 	@sh tests/run-all.sh $(PRESETS_TEST)
 
-run: setup-build deps
+# `make run` boots the Cortex-M3 firmware in QEMU (boards/qemu-mps2-an385/README.md).
+run: qemu
+
+qemu: setup-build deps
 	@sh cmake/packages.sh run
-	@cmake --preset qemu-mps2-an385 >/dev/null && cmake --build --preset qemu-mps2-an385 -j $(JOBS)
-	@echo "make run: the firmware is not wired up yet (issue 3); nothing to boot."
+	@cmake --preset qemu-mps2-an385 >/dev/null && \
+	  cmake --build --preset qemu-mps2-an385 -j $(JOBS) --target lk_fw
+	@sh boards/qemu-mps2-an385/qemu-run.sh build/qemu-mps2-an385/firmware/latchkey-qemu.elf \
+	  --flash $(QEMU_FLASH) --http $(QEMU_HTTP_PORT) --https $(QEMU_HTTPS_PORT)
+
+# The firmware as a Linux process (boards/host/README.md).
+RUN_FLASH ?= latchkey-flash.bin
+RUN_HTTP ?= 8080
+RUN_HTTPS ?= 8443
+run-host: setup-build deps
+	@cmake --preset host-debug >/dev/null && cmake --build --preset host-debug -j $(JOBS)
+	@echo "make run-host: booting the host board (the firmware as a Linux process, network via libslirp)"
+	@echo "make run-host:   config flash: $(RUN_FLASH) (created erased on first boot)"
+	@echo "make run-host:   admin API:    http://127.0.0.1:$(RUN_HTTP)/api/v1/status (the UI pages come later); HTTPS port $(RUN_HTTPS) reserved"
+	@echo "make run-host:   console:      type 'help' below; Ctrl-C stops the device"
+	@build/host-debug/firmware/latchkey-host --flash $(RUN_FLASH) --http $(RUN_HTTP) --https $(RUN_HTTPS)
 
 format:
 	@git ls-files '*.c' '*.h' | grep -v '^tests/fuzz/corpus/' | xargs clang-format -i

@@ -1,15 +1,35 @@
-/* mbedTLS options for QEMU mps2-an385 (Cortex-M3, newlib, no OS). */
+/**
+ * @file mbedtls_config.h
+ * @brief mbedTLS 3.6 options for QEMU mps2-an385 (Cortex-M3, newlib, no OS): the shared
+ *        set (cmake/mbedtls/lk_mbedtls_common.h) plus what bare metal needs.
+ *
+ * What the board supplies for them (src/mbedtls_glue.c, src/syscalls.c):
+ * - MBEDTLS_PLATFORM_MS_TIME_ALT: mbedtls_ms_time() from the board's 64-bit monotonic ms
+ *   (without it, MBEDTLS_HAVE_TIME is an #error on a target with no POSIX clock).
+ * - MBEDTLS_HAVE_TIME(_DATE): mbedtls_time() is still time(), i.e. newlib's
+ *   _gettimeofday(), which returns the board's UTC and fails while UTC is unknown, so
+ *   certificate dates cannot be checked and X.509 verification fails closed. mbedTLS uses
+ *   the non-reentrant gmtime() here (no gmtime_r detection off Unix); the firmware is a
+ *   single-threaded superloop, so that is safe.
+ * - MBEDTLS_ENTROPY_HARDWARE_ALT + MBEDTLS_NO_PLATFORM_ENTROPY: mbedtls_hardware_poll()
+ *   over hal_entropy_fill() (test-only on this board, and it fails rather than return
+ *   weak bytes).
+ * Build note: these objects must be Thumb-2 for the M3. Never pass CMAKE_C_FLAGS on the
+ * command line (it replaces the toolchain's CPU flags); tests/qemu checks every image.
+ */
 #ifndef LK_BOARD_MBEDTLS_CONFIG_H
 #define LK_BOARD_MBEDTLS_CONFIG_H
 
 #include "lk_mbedtls_common.h"
 
-#define MBEDTLS_HAVE_ASM
+#define MBEDTLS_HAVE_ASM /* Thumb-2 multiply-accumulate in bignum (bn_mul.h) */
 #define MBEDTLS_HAVE_TIME
 #define MBEDTLS_HAVE_TIME_DATE
 #define MBEDTLS_PLATFORM_MS_TIME_ALT
 #define MBEDTLS_ENTROPY_HARDWARE_ALT
 #define MBEDTLS_NO_PLATFORM_ENTROPY
+/* Smaller sliding window for modular exponentiation: less RAM per RSA operation, at some
+ * cost in speed (deps-notes.md has instruction counts). */
 #define MBEDTLS_MPI_WINDOW_SIZE 2
 
 #endif

@@ -1,10 +1,13 @@
 /*
- * latchkey c14n [--with-comments] [--inclusive-prefixes "a b"] [--id ID] [--enveloped] FILE
+ * latchkey c14n [--with-comments] [--inclusive-prefixes "a b"] [--id ID] [--enveloped]
+ *               [--max-bytes N] FILE
  *
  * Prints the exclusive canonical form (W3C exc-c14n) of FILE, or of the subtree of the
  * element whose ID / Id / id / AssertionID attribute is ID. --enveloped leaves out the
  * ds:Signature child of that element (or of the root), as the enveloped-signature transform
  * does, so that `latchkey c14n --id X --enveloped ... | sha256sum` gives a DigestValue.
+ * The document is parsed with the SP's own limits; --max-bytes raises the size bound (to
+ * see whether an oversized metadata file would otherwise be fine).
  * Exit 0 ok, 1 rejected document (JSON reason on stdout), 2 usage error.
  */
 #include <stdio.h>
@@ -18,7 +21,7 @@
 #include "sso/xml.h"
 
 /* Larger files are still read, so that the parser's size bound rejects them (exit 1). */
-#define C14N_FILE_MAX (16u * 1024 * 1024)
+#define C14N_FILE_MAX ((size_t)16 * 1024 * 1024)
 
 static int sink_file(void *ctx, const char *data, size_t len)
 {
@@ -62,6 +65,7 @@ int cli_c14n(int argc, char **argv)
     struct sso_xml_doc doc;
     const char *path = NULL, *id = NULL, *incl = NULL;
     bool enveloped = false;
+    size_t max_bytes = 0;
     char *buf;
     size_t len;
     int rc, top = SSO_XML_DOC_NODE, status;
@@ -74,6 +78,13 @@ int cli_c14n(int argc, char **argv)
             incl = argv[++i];
         } else if (strcmp(argv[i], "--id") == 0 && i + 1 < argc) {
             id = argv[++i];
+        } else if (strcmp(argv[i], "--max-bytes") == 0 && i + 1 < argc) {
+            char *end;
+            unsigned long v = strtoul(argv[++i], &end, 10);
+            if (*end != '\0' || v == 0 || v > C14N_FILE_MAX) {
+                return cli_usage_error("c14n: --max-bytes wants 1..%zu", C14N_FILE_MAX);
+            }
+            max_bytes = v;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             return cli_usage_error("c14n: unknown or incomplete option '%s'", argv[i]);
         } else if (path == NULL) {
@@ -84,7 +95,7 @@ int cli_c14n(int argc, char **argv)
     }
     if (path == NULL) {
         return cli_usage_error("usage: latchkey c14n [--with-comments] [--inclusive-prefixes "
-                               "\"a b\"] [--id ID] [--enveloped] FILE");
+                               "\"a b\"] [--id ID] [--enveloped] [--max-bytes N] FILE");
     }
     buf = cli_read_file(path, C14N_FILE_MAX, &len);
     if (buf == NULL) {
@@ -93,6 +104,9 @@ int cli_c14n(int argc, char **argv)
     /* the largest document the SP parses at all: a response or IdP metadata */
     lim.max_bytes =
         SSO_CFG_MD_MAX_BYTES > SSO_CFG_XML_MAX_BYTES ? SSO_CFG_MD_MAX_BYTES : SSO_CFG_XML_MAX_BYTES;
+    if (max_bytes != 0) {
+        lim.max_bytes = max_bytes;
+    }
     rc = sso_xml_parse(&doc, buf, len, &lim);
     if (rc != SSO_OK) {
         free(buf);

@@ -118,6 +118,22 @@ static bool pool_put(struct xml_builder *b, const char *s, size_t n)
     return true;
 }
 
+/* Equality of Mini-XML's text (with stand-ins) and the pool's (with U+FEFF restored). */
+static bool same_as_pool(const char *m, const char *pool, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (m[i] != pool[i]) {
+            if (i + 2 < n && memcmp(m + i, "\xed\xbf\xbf", 3) == 0 &&
+                memcmp(pool + i, "\xef\xbb\xbf", 3) == 0) {
+                i += 2;
+                continue;
+            }
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool pool_str(struct xml_builder *b, const char *s, size_t n)
 {
     return pool_put(b, s, n) && pool_put(b, "", 1);
@@ -208,48 +224,108 @@ void xml_build_attr(struct xml_builder *b, const char *qname, const char *value)
     }
 }
 
-/* A namespace name must be an absolute URI made of characters every c14n implementation
- * renders the same way: libxml2 refuses to canonicalize relative or unparsable ones, and
- * prints '&' raw where the W3C rule (and other signers) escape it. */
-static bool ns_uri_ok(struct sso_str u)
+/*
+ * Namespace names. A canonical form is only defined for absolute URIs: libxml2 (xmllint,
+ * xmlsec1) refuses to canonicalize a document with a relative or unparsable namespace URI,
+ * and prints '&' raw where the W3C rule (and other signers) escape it. So a namespace
+ * name must be an RFC 3986 absolute URI, checked the way libxml2's parser does it, built
+ * from characters that need no escaping in c14n output ('&' refused, no IP literals, no
+ * non-ASCII).
+ */
+struct uri_cur {
+    const char *p;
+    const char *end;
+};
+
+static bool uri_alpha(char c)
 {
-    static const char extra[] = "-._~:/?#@!$'()*+,;=";
-    size_t i = 0;
-    bool hash = false;
-    while (i < u.len && ((u.p[i] >= 'a' && u.p[i] <= 'z') || (u.p[i] >= 'A' && u.p[i] <= 'Z') ||
-                         (i > 0 && ((u.p[i] >= '0' && u.p[i] <= '9') || u.p[i] == '+' ||
-                                    u.p[i] == '-' || u.p[i] == '.')))) {
-        i++;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool uri_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool uri_hex(char c)
+{
+    return uri_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* unreserved / pct-encoded / sub-delims (without '&') / any of @p extra; advances. */
+static bool uri_take(struct uri_cur *u, const char *extra)
+{
+    char c;
+    if (u->p >= u->end || *u->p == '\0') {
+        return false;
     }
-    if (i == 0 || i >= u.len || u.p[i] != ':') {
-        return false; /* no scheme: relative */
-    }
-    for (; i < u.len; i++) {
-        char c = u.p[i];
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
-            continue;
-        }
-        if (c == '%') {
-            static const char hex[] = "0123456789abcdefABCDEF";
-            if (i + 2 >= u.len || u.p[i + 1] == '\0' || u.p[i + 2] == '\0' ||
-                strchr(hex, u.p[i + 1]) == NULL || strchr(hex, u.p[i + 2]) == NULL) {
-                return false;
-            }
-            i += 2;
-            continue;
-        }
-        if (c == '#') {
-            if (hash) {
-                return false;
-            }
-            hash = true;
-            continue;
-        }
-        if (c == '\0' || strchr(extra, c) == NULL) {
+    c = *u->p;
+    if (c == '%') {
+        if (u->end - u->p < 3 || !uri_hex(u->p[1]) || !uri_hex(u->p[2])) {
             return false;
         }
+        u->p += 3;
+        return true;
     }
-    return true;
+    if (uri_alpha(c) || uri_digit(c) || strchr("-._~!$'()*+,;=", c) != NULL ||
+        strchr(extra, c) != NULL) {
+        u->p++;
+        return true;
+    }
+    return false;
+}
+
+static bool ns_uri_ok(struct sso_str s)
+{
+    struct uri_cur u = {s.p, s.p + s.len};
+    /* scheme ":" */
+    if (u.p == u.end || !uri_alpha(*u.p)) {
+        return false; /* relative */
+    }
+    while (u.p < u.end && (uri_alpha(*u.p) || uri_digit(*u.p) || strchr("+-.", *u.p) != NULL)) {
+        u.p++;
+    }
+    if (u.p == u.end || *u.p++ != ':') {
+        return false;
+    }
+    if (u.end - u.p >= 2 && u.p[0] == '/' && u.p[1] == '/') {
+        /* "//" [ userinfo "@" ] host [ ":" port ] */
+        const char *auth = u.p += 2;
+        while (uri_take(&u, ":")) {
+        }
+        if (u.p < u.end && *u.p == '@') {
+            u.p++;
+        } else {
+            u.p = auth;
+        }
+        while (uri_take(&u, "")) {
+        }
+        if (u.p < u.end && *u.p == ':') {
+            /* libxml2 wants at least one digit here */
+            if (++u.p == u.end || !uri_digit(*u.p)) {
+                return false;
+            }
+            while (u.p < u.end && uri_digit(*u.p)) {
+                u.p++;
+            }
+        }
+        if (u.p < u.end && strchr("/?#", *u.p) == NULL) {
+            return false; /* path-abempty starts with '/' */
+        }
+    }
+    while (uri_take(&u, ":@/")) { /* path */
+    }
+    if (u.p < u.end && *u.p == '?') {
+        u.p++;
+        while (uri_take(&u, ":@/?")) {
+        }
+    }
+    if (u.p < u.end && *u.p == '#') {
+        u.p++;
+        while (uri_take(&u, ":@/?")) {
+        }
+    }
+    return u.p == u.end;
 }
 
 /* XML Namespaces 1.0 constraints on the declarations of element @p e. */
@@ -343,7 +419,8 @@ void xml_build_close(struct xml_builder *b, const char *qname)
     if (b->err != SSO_OK) {
         return;
     }
-    if (b->cur == 0 || strlen(qname) != e->len || memcmp(qname, doc->pool + e->str, e->len) != 0) {
+    if (b->cur == 0 || strlen(qname) != e->len ||
+        !same_as_pool(qname, doc->pool + e->str, e->len)) {
         xml_build_fail(b, SSO_E_XML_SYNTAX);
         return;
     }

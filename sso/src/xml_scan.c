@@ -482,10 +482,10 @@ static int scan_start_tag(struct scan *s, enum where *where)
         }
         copy(s, 1);
         tag_ws(s);
-        quote = s->r < s->len ? s->b[s->r] : 0;
-        if (quote != '"' && quote != '\'') {
+        if (s->r >= s->len || (s->b[s->r] != '"' && s->b[s->r] != '\'')) {
             return SSO_E_XML_SYNTAX; /* unquoted value */
         }
+        quote = s->b[s->r];
         copy(s, 1);
         rc = scan_attr_value(s, quote, &vlen);
         if (rc != SSO_OK) {
@@ -791,6 +791,9 @@ int xml_scan(char *buf, size_t len, const struct xml_limits *lim, struct xml_sca
     /* the size bound comes before any other work */
     if (len > lim->max_bytes) {
         return SSO_E_XML_LIMIT;
+    }
+    if (len != 0 && memchr(buf, '\0', len) != NULL) {
+        return SSO_E_XML_ENCODING; /* UTF-16 or binary; and Mini-XML would stop at it */
     }
     memset(&s, 0, sizeof(s));
     s.b = buf;

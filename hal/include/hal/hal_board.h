@@ -16,6 +16,14 @@ void hal_board_init(int argc, char **argv);
 /** Short board name for status output ("host", "qemu-mps2-an385"). */
 const char *hal_board_name(void);
 
+/**
+ * @brief The local admin password provisioned for this device at manufacture or test
+ *        time (host board: --admin-password), used only at first boot.
+ * @return a NUL-terminated string valid for the program's life, or NULL if the board
+ *         has none (the firmware then generates one and prints it on the console).
+ */
+const char *hal_board_admin_password(void);
+
 /** Reset the board (warm reboot). Does not return. */
 void hal_board_reset(void) __attribute__((noreturn));
 

@@ -23,4 +23,12 @@ int hal_clock_utc(int64_t *unix_s);
  */
 int hal_clock_set_utc(int64_t unix_s);
 
+/**
+ * @brief Test capability: shift the UTC this board reports by @p offset_s from its true
+ *        value, on top of any hal_clock_set_utc() (an SNTP sync does not undo it). Tests
+ *        use it to move time (expiry, skew) without touching the host clock.
+ * @return HAL_OK, or HAL_ENOTSUP on a board without a test clock (real hardware).
+ */
+int hal_clock_set_test_offset(int64_t offset_s);
+
 #endif /* HAL_CLOCK_H */

@@ -14,7 +14,12 @@ struct netif;
 /** lwIP netif_init_fn: set MAC, MTU, flags, linkoutput/output; return ERR_OK. */
 signed char hal_netif_init(struct netif *nif);
 
-/** Called from the superloop: deliver received frames, service timers of the NIC. */
+/**
+ * @brief Called from the superloop: deliver received frames (netif->input), service the
+ *        NIC's timers. When nothing is pending, a board on a host OS may wait here for a
+ *        bounded few milliseconds for network or console input, so that the process
+ *        idles instead of spinning; it never waits longer than 10 ms.
+ */
 void hal_netif_poll(struct netif *nif);
 
 #endif /* HAL_NETIF_H */

@@ -99,17 +99,19 @@ static void sax(mxml_node_t *node, mxml_sax_event_t event, void *data)
 int xml_mxml_load(struct xml_builder *b, const char *text)
 {
     struct sso_alloc_stats before, after;
-    mxml_node_t *left;
+    mxml_node_t *top;
     sso_alloc_stats(&before);
     mxmlSetErrorCallback(quiet);
-    left = mxmlSAXLoadString(NULL, text, MXML_OPAQUE_CALLBACK, sax, b);
-    if (left != NULL) {
-        /* Only an <?xml ...?> node is ever retained by Mini-XML itself, and the pre-scan
-         * removes the declaration; free anything that comes back all the same. */
-        mxmlDelete(left);
+    /* Our own top node: when an allocation fails inside the root element's start tag,
+     * Mini-XML 3.3.1 frees its "first" node, which is not set yet, and would leak the
+     * root. Hung under this node, everything goes when it does. */
+    top = mxmlNewElement(MXML_NO_PARENT, "!top");
+    if (top != NULL) {
+        (void)mxmlSAXLoadString(top, text, MXML_OPAQUE_CALLBACK, sax, b);
+        mxmlDelete(top); /* the document's nodes were released as their events ended */
     }
     sso_alloc_stats(&after);
-    if (after.failed != before.failed) {
+    if (top == NULL || after.failed != before.failed) {
         return SSO_E_NOMEM;
     }
     return b->err;
