@@ -20,6 +20,7 @@ configured certificates. Latchkey may be stricter than xmlsec1, never more lenie
 """
 
 import argparse
+import base64
 import concurrent.futures
 import json
 import os
@@ -54,7 +55,6 @@ def as_xml(data):
     if s.startswith(b"<"):
         return data
     try:
-        import base64
         return base64.b64decode(b"".join(data.split()), validate=True)
     except ValueError:
         return None

@@ -12,7 +12,9 @@ Family names become ctest tests (attacks_<family>); see README.md for the list.
 """
 
 import base64
+import concurrent.futures
 import os
+import re
 
 import samlgen as sg
 from samlgen import NS_DS, NS_SAML, NS_SAMLP, Resp, SigSpec, Style
@@ -89,28 +91,24 @@ class Gen:
             f.write(doc if isinstance(doc, bytes) else doc.encode())
         return path
 
-    def add(self, family, name, doc, steps, desc, config=None, oracle=None, checks=(),
-            forbid_name_id=None):
-        raise RuntimeError("cases are added through a Sub (see generate())")
-
     def add_case(self, family, name, doc, steps, desc, config=None, oracle=None, checks=(),
                  forbid_name_id=None):
         """Register one case.
 
         config: overrides of the SP configuration (see base_config()).
         oracle: what xmlsec1 must say about the signatures present, asserted now:
-                "all-ok", "any-ok", "not-all-ok", "none" (no signature present) or None.
+                "all-ok", "any-ok", "all-fail", "not-all-ok", "none" (no signature) or None.
         checks: extra xmlsec1 assertions on the fixture: dicts with "xpath", one of
                 "cert" (Pki name) or "hmackey" (path), and "ok" (bool).
         """
         assert family in FAMILIES, family
-        if any(s["expect"] == "accept" for s in (steps if isinstance(steps, list) else [steps])):
+        if isinstance(steps, dict):
+            steps = [steps]
+        if any(s["expect"] == "accept" for s in steps):
             # An accepted case is known-good only if xmlsec1 verifies every signature.
             assert oracle == "all-ok", name
         assert name not in self.names, name
         self.names.add(name)
-        if isinstance(steps, dict):
-            steps = [steps]
         cfg = base_config()
         cfg.update(config or {})
         path = self.write(name + ".xml", doc)
@@ -124,8 +122,8 @@ class Gen:
 
 
 class Sub:
-    """What one family generator sees: Gen, with its own list of cases (generators run in
-    parallel threads; the final order is deterministic)."""
+    """What one family generator sees: Gen, with add() collecting into its own list
+    (generators run in parallel threads; the final order is deterministic)."""
 
     def __init__(self, g):
         self.g = g
@@ -264,7 +262,6 @@ def canonical_signed_info(si):
     """Exclusive c14n of a SignedInfo as this module writes it: the ds declaration on the
     apex, empty elements expanded. Good for the documents here only (checked by xmlsec1
     in the self-test)."""
-    import re
     si = re.sub(r"<([\w:]+)([^>]*?)/>", r"<\1\2></\1>", si)
     si = si.replace("<ds:SignedInfo>", '<ds:SignedInfo xmlns:ds="%s">' % NS_DS, 1)
     return si
@@ -326,9 +323,11 @@ def family_xsw(g):
     for kind, modes in plan:
         for m in modes:
             doc = xsw(signed[m], kind)
+            layout = ("XSW2 with no duplicated ID" if kind == "xsw2u" else
+                      "%s layout (SAML Raider)" % kind.upper())
             g.add("xsw", "%s-%s" % (kind, m), doc, expect_reject(*XSW_CODES),
-                  "%s layout (SAML Raider) on a response signed %s; forged NameID %s"
-                  % (kind.upper(), {"ronly": "on the Response only",
+                  "%s on a response signed %s; forged NameID %s"
+                  % (layout, {"ronly": "on the Response only",
                                     "aonly": "on the Assertion only",
                                     "both": "on Response and Assertion"}[m], sg.VICTIM),
                   oracle=XSW_ORACLE.get((kind, m)), forbid_name_id=sg.VICTIM)
@@ -880,7 +879,6 @@ def family_tamper(g):
     g.add("tamper", "signature-value", doc[:b] + flipped + doc[e:],
           expect_reject("signature_invalid"), "one base64 character of SignatureValue changed",
           oracle="all-fail")
-    import re
     body = re.sub(r"\s", "", sv[sv.index(">") + 1:sv.rindex("<")])
     short = "<ds:SignatureValue>%s</ds:SignatureValue>" % base64.b64encode(
         base64.b64decode(body)[:-16]).decode()
@@ -1196,7 +1194,6 @@ def family_valid(g):
 
 def generate(work):
     """Every case, generated two families at a time (xmlsec1 runs dominate)."""
-    import concurrent.futures
     g = Gen(work)
     subs = [Sub(g) for _ in FAMILIES]
     # The costliest family (65 signed assertions for the replay cache) first.

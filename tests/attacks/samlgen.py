@@ -613,31 +613,8 @@ def element(doc, qname, start=0):
     return doc[b:e]
 
 
-def replace_once(doc, old, new):
-    if doc.count(old) < 1:
-        raise ValueError("text to replace not found: %r" % old[:80])
-    return doc.replace(old, new, 1)
-
-
-def remove_element(doc, qname, start=0):
-    b, e = element_span(doc, qname, start)
-    return doc[:b] + doc[e:]
-
-
 def parse_dom(doc):
     return xml.dom.minidom.parseString(doc.encode())
-
-
-def dom_children(el, ns, local):
-    return [c for c in el.childNodes
-            if c.nodeType == c.ELEMENT_NODE and c.namespaceURI == ns and c.localName == local]
-
-
-def dom_first(el, ns, local):
-    found = el.getElementsByTagNameNS(ns, local)
-    if not found:
-        raise ValueError("no {%s}%s" % (ns, local))
-    return found[0]
 
 
 def dom_set_text(el, text):
