@@ -53,11 +53,13 @@ uint32_t fw_lwip_rand(void);
 #ifndef MEM_SIZE
 #define MEM_SIZE 16384
 #endif
-#define MEM_LIBC_MALLOC         0
-#define MEMP_MEM_MALLOC         0
-#define MEMP_NUM_PBUF           16
-#define MEMP_NUM_UDP_PCB        4
-#define MEMP_NUM_TCP_PCB        8
+#define MEM_LIBC_MALLOC  0
+#define MEMP_MEM_MALLOC  0
+#define MEMP_NUM_PBUF    16
+#define MEMP_NUM_UDP_PCB 4
+#ifndef MEMP_NUM_TCP_PCB
+#define MEMP_NUM_TCP_PCB 8 /* HTTP pool (4) + TLS client + spares for TIME_WAIT */
+#endif
 #define MEMP_NUM_TCP_PCB_LISTEN 2
 #define MEMP_NUM_TCP_SEG        32
 #ifndef PBUF_POOL_SIZE
@@ -110,7 +112,9 @@ uint32_t fw_lwip_rand(void);
 /* ---- netif --------------------------------------------------------------------------- */
 #define LWIP_NETIF_STATUS_CALLBACK 1
 #define LWIP_NETIF_LINK_CALLBACK   0
-#define LWIP_NETIF_LOOPBACK        0
+#ifndef LWIP_NETIF_LOOPBACK
+#define LWIP_NETIF_LOOPBACK 0 /* on only in the HTTP server test (tests/unit/fw/lwip/) */
+#endif
 
 /* ---- statistics: only the heap counters (free memory in /api/v1/status) ------------- */
 #define LWIP_STATS         1

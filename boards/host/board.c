@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,6 +138,9 @@ void hal_board_init(int argc, char **argv)
     saved_argv[argc] = NULL;
     /* Console output goes through write(2); stdio (lwIP diagnostics) must not reorder. */
     setvbuf(stdout, NULL, _IONBF, 0);
+    /* A peer that vanishes (a forwarded host connection reset while slirp writes to it,
+     * a console reader that went away) must give EPIPE, not kill the device. */
+    signal(SIGPIPE, SIG_IGN);
     parse_args(argc, argv);
     board_clock_init();
     board_flash_open();
