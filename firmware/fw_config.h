@@ -21,4 +21,10 @@
 #define FW_CFG_HTTP_PORT 80
 #endif
 
+/** PBKDF2-HMAC-SHA256 iterations for new local-account password hashes (stored per
+ *  account). docs/STORAGE.md records the measured cost per board. */
+#ifndef FW_CFG_PBKDF2_ITERATIONS
+#define FW_CFG_PBKDF2_ITERATIONS 10000u
+#endif
+
 #endif /* FW_CONFIG_TUNABLES_H */
