@@ -78,7 +78,8 @@ static void provision_admin(void)
                       rc);
     }
     if (pw == gen) {
-        fw_log_printf("first boot: admin password: %s (shown once; change it after login)", gen);
+        fw_log_printf(
+            "first boot: generated admin password: %s (shown once; change it after login)", gen);
         sso_crypto_zeroize(gen, sizeof(gen));
     } else {
         fw_log_printf("first boot: admin password provisioned by the board");

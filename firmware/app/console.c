@@ -85,6 +85,7 @@ static void cmd_sntp(int argc, char **argv)
     struct fw_settings s = *fw_config_get();
     const char *v;
     uint32_t ops = 0;
+    int rc;
     if (argc == 1) {
         fw_log_printf("sntp: %s", s.sntp_server[0] != '\0' ? s.sntp_server : "off");
         return;
@@ -95,7 +96,8 @@ static void cmd_sntp(int argc, char **argv)
         return;
     }
     memcpy(s.sntp_server, v, strlen(v) + 1);
-    report_save("sntp", fw_config_save(&s, &ops), ops, "; applies after reboot");
+    rc = fw_config_save(&s, &ops);
+    report_save("sntp", rc, ops, "; applies after reboot");
 }
 
 static bool parse_ip(const char *txt, uint32_t *out)
@@ -112,6 +114,7 @@ static void cmd_ip(int argc, char **argv)
 {
     struct fw_settings s = *fw_config_get();
     uint32_t ops = 0;
+    int rc;
     if (argc == 1) {
         char a[16], m[16], g[16], d[16];
         ip4_addr_t t;
@@ -140,7 +143,8 @@ static void cmd_ip(int argc, char **argv)
         fw_log_printf("ip: usage: ip dhcp | ip static ADDR MASK GATEWAY [DNS]");
         return;
     }
-    report_save("ip", fw_config_save(&s, &ops), ops, "; applies after reboot");
+    rc = fw_config_save(&s, &ops);
+    report_save("ip", rc, ops, "; applies after reboot");
 }
 
 static void cmd_clock_offset(int argc, char **argv)
