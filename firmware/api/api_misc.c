@@ -190,7 +190,7 @@ void fw_api_trust_post(const struct fw_http_req *req, struct fw_http_resp *r, vo
 {
     static const char *const keys[] = {"pem", NULL};
     struct fw_session *s = api_session(req, r, API_ADMIN);
-    struct sso_cfg_cert cert;
+    static struct sso_cfg_cert cert; /* 2 KB: not on the stack */
     struct sso_cert_info info;
     struct sso_cfg *c;
     char *pem = NULL, hex[65];

@@ -355,7 +355,7 @@ void fw_api_sso_idp_put(const struct fw_http_req *req, struct fw_http_resp *r, v
     static const char *const keys[] = {"idp_entity_id", "idp_sso_url", "idp_certs_pem", NULL};
     static char entity[SSO_CFG_URL_MAX], url[SSO_CFG_URL_MAX];
     struct fw_session *s = api_session(req, r, API_ADMIN);
-    struct sso_cfg_idp idp;
+    static struct sso_cfg_idp idp; /* 9 KB: not on the stack */
     struct sso_cfg *c;
     int t, e;
     char *pem = NULL;

@@ -348,6 +348,31 @@ static void cmd_sessions(int argc, char **argv)
     fw_log_printf("sessions: %u of %d in use", fw_sess_count(), FW_SESSIONS_MAX);
 }
 
+/* pbkdf2-bench [ITERATIONS]: what a password check costs on this board (docs/STORAGE.md
+ * records the figures). */
+static void cmd_pbkdf2_bench(int argc, char **argv)
+{
+    static const uint8_t salt[SSO_CFG_SALT_LEN] = {1, 2,  3,  4,  5,  6,  7, 8,
+                                                   9, 10, 11, 12, 13, 14, 15};
+    uint8_t out[SSO_CFG_HASH_LEN];
+    unsigned long iter = fw_account_iterations();
+    uint32_t t0, ms;
+    int rc;
+    if (argc == 2) {
+        iter = strtoul(argv[1], NULL, 10);
+    }
+    if (iter == 0 || iter > 1000000) {
+        fw_log_printf("pbkdf2-bench: iterations 1..1000000");
+        return;
+    }
+    t0 = hal_clock_ms();
+    rc = sso_crypto_pbkdf2_sha256("benchmark-password", 18, salt, sizeof(salt), (uint32_t)iter, out,
+                                  sizeof(out));
+    ms = hal_clock_ms() - t0;
+    fw_log_printf("pbkdf2-bench: %lu iterations in %lu ms (%s)", iter, (unsigned long)ms,
+                  rc == 0 ? "ok" : "failed");
+}
+
 static void cmd_reboot(int argc, char **argv)
 {
     (void)argc;
@@ -382,6 +407,7 @@ static const struct cmd cmds[] = {
     {"audit", "[N]", cmd_audit},
     {"notices", "", cmd_notices},
     {"sessions", "", cmd_sessions},
+    {"pbkdf2-bench", "[ITERATIONS]", cmd_pbkdf2_bench},
     {"clock-offset", "SECONDS", cmd_clock_offset},
     {"clock-unset", "", cmd_clock_unset},
     {"reboot", "", cmd_reboot},

@@ -15,6 +15,7 @@
  *   audit [N]                    the last N audit events (default 10)
  *   notices                      the notification queue
  *   sessions                     the open sessions (public handles, never IDs)
+ *   pbkdf2-bench [ITERATIONS]    time one PBKDF2-HMAC-SHA256 password hash on this board
  *   clock-offset SECONDS         test clock: shift UTC (boards with a test clock only)
  *   clock-unset                  test clock: forget the time (as before SNTP answers)
  *   reboot                       warm reboot

@@ -84,7 +84,7 @@ static void describe(struct fw_md_err *e, int rc)
 int fw_md_apply_xml(struct sso_cfg *c, char *xml, size_t len, enum sso_cfg_idp_source src,
                     int64_t now_s, struct fw_md_err *err)
 {
-    struct sso_cfg_idp idp;
+    static struct sso_cfg_idp idp; /* 9 KB: not on the stack */
     unsigned i;
     int rc;
     memset(err, 0, sizeof(*err));
