@@ -152,8 +152,11 @@ class Idp:
         env = dict(os.environ, SIMPLESAMLPHP_CONFIG_DIR=self.conf, PHP_CLI_SERVER_WORKERS="2")
         # SSP 1.19's logger calls strftime(), deprecated in PHP 8: mask E_DEPRECATED or it
         # becomes fatal (recipe trap). setsid: php -S workers outlive their parent.
+        # opcache off: it would keep serving the old metadata files for up to
+        # revalidate_freq seconds after set_signing_key()/add_sp() rewrote them.
         self.proc = subprocess.Popen(
-            ["php", "-d", "error_reporting=E_ALL & ~E_DEPRECATED & ~E_STRICT", "-S",
+            ["php", "-d", "error_reporting=E_ALL & ~E_DEPRECATED & ~E_STRICT",
+             "-d", "opcache.enable=0", "-d", "opcache.enable_cli=0", "-S",
              "127.0.0.1:%d" % self.port, "-t", SSP_ROOT + "/www"], env=env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + timeout
