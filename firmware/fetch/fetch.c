@@ -192,6 +192,17 @@ static int parse_url(const char *url, char *why, size_t why_size)
         (void)snprintf(why, why_size, "URL has no host, or a host longer than %d", HOST_MAX);
         return FW_FETCH_E_URL;
     }
+    for (i = a; i < host_end; i++) {
+        char c = url[i];
+        /* A DNS name (letters, digits, '-', '.') or an IPv4 literal; anything else
+         * (percent-encoding, '_', '\\') could be read differently by DNS and by the
+         * certificate name check. */
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '.')) {
+            (void)snprintf(why, why_size, "URL host has a character other than A-Z 0-9 . -");
+            return FW_FETCH_E_URL;
+        }
+    }
     if (host_end < auth_end) {
         size_t d = host_end + 1;
         if (d == auth_end || auth_end - d > 5) {

@@ -85,7 +85,7 @@ static int finish_der(int rc, uint8_t *buf, size_t size, size_t *len)
     if (rc == MBEDTLS_ERR_ASN1_BUF_TOO_SMALL || rc == MBEDTLS_ERR_PK_BUFFER_TOO_SMALL) {
         return FW_TLS_E_NOSPC;
     }
-    if (rc == MBEDTLS_ERR_ASN1_ALLOC_FAILED || rc == MBEDTLS_ERR_X509_ALLOC_FAILED) {
+    if (fw_tls_is_nomem(rc)) {
         return FW_TLS_E_NOMEM;
     }
     if (rc <= 0 || (size_t)rc > size) {
@@ -208,9 +208,7 @@ static int generate(const struct fw_certgen_params *p, struct fw_certgen_out *ou
         rc = mbedtls_rsa_gen_key(mbedtls_pk_rsa(*key), fw_tls_rng, NULL, 2048, 65537);
     }
     if (rc != 0) {
-        rc = (rc == MBEDTLS_ERR_ECP_ALLOC_FAILED || rc == MBEDTLS_ERR_MPI_ALLOC_FAILED)
-                 ? FW_TLS_E_NOMEM
-                 : FW_TLS_E_RANDOM;
+        rc = fw_tls_is_nomem(rc) ? FW_TLS_E_NOMEM : FW_TLS_E_RANDOM;
         goto out;
     }
     rc = mbedtls_pk_write_key_der(key, out->key, out->key_size);

@@ -57,14 +57,6 @@ enum conn_state {
     ST_DEAD,
 };
 
-/* Server credentials: shared by the connections made while they were installed. */
-struct cred {
-    mbedtls_ssl_config conf;
-    mbedtls_x509_crt chain;
-    mbedtls_pk_context key;
-    unsigned refs; /* connections using it, + 1 while it is the installed one */
-};
-
 /* Client configuration: one per client connection (trust and host differ per fetch). */
 struct client {
     mbedtls_ssl_config conf;
@@ -74,10 +66,10 @@ struct client {
 struct conn {
     enum conn_state state;
     bool server;
-    struct altcp_pcb *outer; /* the application's pcb; NULL once it closed or aborted it */
-    struct altcp_pcb *inner; /* TCP; NULL once closed, aborted or gone */
-    struct cred *cred;       /* server */
-    struct client *cli;      /* client */
+    struct altcp_pcb *outer;  /* the application's pcb; NULL once it closed or aborted it */
+    struct altcp_pcb *inner;  /* TCP; NULL once closed, aborted or gone */
+    struct fw_tls_cred *cred; /* server: the credentials it was accepted with */
+    struct client *cli;       /* client */
     struct fw_tls_status *status;
     bool have_ssl; /* ssl is set up (holds a context and its buffers) */
     mbedtls_ssl_context ssl;
@@ -106,7 +98,6 @@ struct conn {
 };
 
 static struct conn *live[CONNS_MAX];
-static struct cred *current; /* installed server credentials, NULL until set */
 static struct fw_tls_stats stats;
 static const struct altcp_functions tls_functions;
 static altcp_allocator_t server_alloc;
@@ -116,16 +107,6 @@ static err_t conn_run(struct conn *c);
 static void app_err(struct conn *c, err_t err);
 
 /* ---- bookkeeping ------------------------------------------------------------------- */
-
-static void cred_put(struct cred *cr)
-{
-    if (cr != NULL && --cr->refs == 0) {
-        mbedtls_ssl_config_free(&cr->conf);
-        mbedtls_x509_crt_free(&cr->chain);
-        mbedtls_pk_free(&cr->key);
-        sso_free(cr);
-    }
-}
 
 static bool live_add(struct conn *c)
 {
@@ -173,7 +154,7 @@ static void conn_free(struct conn *c)
         mbedtls_ssl_config_free(&c->cli->conf);
         sso_free(c->cli);
     }
-    cred_put(c->cred);
+    fw_tls_cred_put(c->cred);
     if (c->rx != NULL) {
         pbuf_free(c->rx);
     }
@@ -774,8 +755,8 @@ static err_t lower_accept(void *arg, struct altcp_pcb *inner, err_t err)
     count_conns(&active, &waiting, &clients);
     /* No certificate yet, too many connections waiting, or no memory: reset at once
      * rather than queue without bound. */
-    if (current == NULL || lpcb->accept == NULL || waiting >= FW_TLS_SERVER_WAIT_MAX ||
-        !fw_tls_ready()) {
+    if (fw_tls_cred_current() == NULL || lpcb->accept == NULL ||
+        waiting >= FW_TLS_SERVER_WAIT_MAX || !fw_tls_ready()) {
         goto refuse;
     }
     c = sso_calloc(1, sizeof(*c));
@@ -785,8 +766,8 @@ static err_t lower_accept(void *arg, struct altcp_pcb *inner, err_t err)
     }
     c->server = true;
     c->state = ST_WAIT_SLOT;
-    c->cred = current;
-    current->refs++;
+    c->cred = fw_tls_cred_current();
+    fw_tls_cred_hold(c->cred);
     c->outer = outer;
     c->last_active_ms = sys_now();
     outer->fns = &tls_functions;
@@ -1135,56 +1116,6 @@ void *fw_tls_server_allocator(void)
     server_alloc.alloc = server_new;
     server_alloc.arg = NULL;
     return &server_alloc;
-}
-
-int fw_tls_server_set_cert(const uint8_t *key_der, size_t key_len, const uint8_t *crt_der,
-                           size_t crt_len)
-{
-    struct cred *cr;
-    int rc = FW_TLS_E_INTERNAL;
-    if (key_der == NULL || crt_der == NULL || key_len == 0 || crt_len == 0 ||
-        key_len > FW_TLS_KEY_MAX_DER || crt_len > FW_TLS_CERT_MAX_DER) {
-        return FW_TLS_E_INVAL;
-    }
-    if (!fw_tls_ready()) {
-        return FW_TLS_E_NOT_READY;
-    }
-    cr = sso_calloc(1, sizeof(*cr));
-    if (cr == NULL) {
-        return FW_TLS_E_NOMEM;
-    }
-    mbedtls_ssl_config_init(&cr->conf);
-    mbedtls_x509_crt_init(&cr->chain);
-    mbedtls_pk_init(&cr->key);
-    cr->refs = 1;
-    rc = fw_tls_parse_chain(&cr->chain, crt_der, crt_len, MBEDTLS_X509_MAX_INTERMEDIATE_CA + 1);
-    if (rc != FW_TLS_OK) {
-        goto out;
-    }
-    rc = fw_tls_parse_key_for(&cr->key, key_der, key_len, &cr->chain);
-    if (rc != FW_TLS_OK) {
-        goto out;
-    }
-    rc = FW_TLS_E_NOMEM;
-    if (mbedtls_ssl_config_defaults(&cr->conf, MBEDTLS_SSL_IS_SERVER, MBEDTLS_SSL_TRANSPORT_STREAM,
-                                    MBEDTLS_SSL_PRESET_DEFAULT) != 0) {
-        goto out;
-    }
-    fw_tls_conf_profile(&cr->conf);
-    /* The admin UI does not ask browsers for client certificates. */
-    mbedtls_ssl_conf_authmode(&cr->conf, MBEDTLS_SSL_VERIFY_NONE);
-    if (mbedtls_ssl_conf_own_cert(&cr->conf, &cr->chain, &cr->key) != 0) {
-        goto out;
-    }
-    cred_put(current);
-    current = cr;
-    cr = NULL;
-    rc = FW_TLS_OK;
-out:
-    if (cr != NULL) {
-        cred_put(cr);
-    }
-    return rc;
 }
 
 /* Reading stopped at the window (tls_recved() does not restart it) with input left. */

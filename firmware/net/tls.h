@@ -73,7 +73,7 @@
 #define FW_TLS_CERT_MAX_DER 8192 /**< device certificate chain, DER, all certificates */
 #endif
 #ifndef FW_TLS_KEY_MAX_DER
-#define FW_TLS_KEY_MAX_DER 2048 /**< device private key, DER */
+#define FW_TLS_KEY_MAX_DER 2560 /**< device private key, DER (RSA-4096 PKCS#8: ~2.4 KB) */
 #endif
 
 /* X(enum name, value, stable code, human detail) */

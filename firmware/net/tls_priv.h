@@ -7,6 +7,7 @@
 #ifndef FW_TLS_PRIV_H
 #define FW_TLS_PRIV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,29 @@ int fw_tls_parse_key_for(mbedtls_pk_context *key, const uint8_t *der, size_t len
 
 /** The protocol profile of tls.h, applied to a config made by mbedtls_ssl_config_defaults. */
 void fw_tls_conf_profile(mbedtls_ssl_config *conf);
+
+/**
+ * Server credentials (tls_cred.c): an mbedTLS server config with its certificate chain and
+ * key. Reference-counted: fw_tls_server_set_cert() installs a new one (holding one
+ * reference), each server connection holds one from accept to free, and the last put
+ * frees it. So a certificate replaced at run time stays alive exactly as long as the
+ * connections that were accepted with it.
+ */
+struct fw_tls_cred {
+    mbedtls_ssl_config conf;
+    mbedtls_x509_crt chain;
+    mbedtls_pk_context key;
+    unsigned refs;
+};
+
+/** The installed credentials, or NULL if none (connections are then refused). */
+struct fw_tls_cred *fw_tls_cred_current(void);
+void fw_tls_cred_hold(struct fw_tls_cred *cr);
+/** Drop a reference; NULL is ignored. */
+void fw_tls_cred_put(struct fw_tls_cred *cr);
+
+/** Is @p rc (a possibly combined high + low level mbedTLS code) an allocation failure? */
+bool fw_tls_is_nomem(int rc);
 
 /** mbedTLS error text (MBEDTLS_ERROR_C) into @p buf, for log lines and fetch details. */
 void fw_tls_mbedtls_strerror(int err, char *buf, size_t size);

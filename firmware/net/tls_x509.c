@@ -3,8 +3,12 @@
  */
 #include <string.h>
 
+#include "mbedtls/asn1.h"
+#include "mbedtls/bignum.h"
+#include "mbedtls/cipher.h"
 #include "mbedtls/ecp.h"
 #include "mbedtls/error.h"
+#include "mbedtls/md.h"
 #include "net/tls.h"
 #include "net/tls_priv.h"
 
@@ -52,7 +56,7 @@ int fw_tls_parse_chain(mbedtls_x509_crt *chain, const uint8_t *der, size_t len, 
             return FW_TLS_E_TOO_MANY;
         }
         rc = mbedtls_x509_crt_parse_der(chain, der + off, one);
-        if (rc == MBEDTLS_ERR_X509_ALLOC_FAILED) {
+        if (fw_tls_is_nomem(rc)) {
             return FW_TLS_E_NOMEM;
         }
         if (rc != 0) {
@@ -95,7 +99,7 @@ int fw_tls_parse_key_for(mbedtls_pk_context *key, const uint8_t *der, size_t len
         return FW_TLS_E_NOT_READY;
     }
     rc = mbedtls_pk_parse_key(key, der, len, NULL, 0, fw_tls_rng, NULL);
-    if (rc == MBEDTLS_ERR_PK_ALLOC_FAILED) {
+    if (fw_tls_is_nomem(rc)) {
         return FW_TLS_E_NOMEM;
     }
     if (rc != 0) {
@@ -169,6 +173,20 @@ void fw_tls_conf_profile(mbedtls_ssl_config *conf)
 #else
     mbedtls_ssl_conf_max_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_2);
 #endif
+}
+
+bool fw_tls_is_nomem(int rc)
+{
+    int high, low;
+    if (rc >= 0) {
+        return false;
+    }
+    high = -((-rc) & 0x7F80);
+    low = -((-rc) & 0x007F);
+    return low == MBEDTLS_ERR_MPI_ALLOC_FAILED || low == MBEDTLS_ERR_ASN1_ALLOC_FAILED ||
+           high == MBEDTLS_ERR_ECP_ALLOC_FAILED || high == MBEDTLS_ERR_PK_ALLOC_FAILED ||
+           high == MBEDTLS_ERR_X509_ALLOC_FAILED || high == MBEDTLS_ERR_MD_ALLOC_FAILED ||
+           high == MBEDTLS_ERR_CIPHER_ALLOC_FAILED || high == MBEDTLS_ERR_SSL_ALLOC_FAILED;
 }
 
 void fw_tls_mbedtls_strerror(int err, char *buf, size_t size)

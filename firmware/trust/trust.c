@@ -126,7 +126,7 @@ static int offer(const uint8_t *der, size_t len, const mbedtls_x509_buf *issuer,
         mbedtls_x509_crt_init(*list);
     }
     rc = mbedtls_x509_crt_parse_der_nocopy(*list, der, len);
-    if (rc == MBEDTLS_ERR_X509_ALLOC_FAILED) {
+    if (fw_tls_is_nomem(rc)) {
         return -1;
     }
     if (rc == 0) {
@@ -244,7 +244,7 @@ int fw_trust_check_ca(const char *pem, size_t pem_len, int64_t now_s, uint8_t *d
     mbedtls_x509_crt_init(crt);
     rc = mbedtls_x509_crt_parse_der(crt, der_out, *der_len);
     if (rc != 0) {
-        rc = rc == MBEDTLS_ERR_X509_ALLOC_FAILED ? FW_TLS_E_NOMEM : FW_TLS_E_CERT;
+        rc = fw_tls_is_nomem(rc) ? FW_TLS_E_NOMEM : FW_TLS_E_CERT;
         goto out;
     }
     /* A leaf certificate (cA=FALSE) is never accepted as a parent by X.509 path
