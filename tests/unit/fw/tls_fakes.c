@@ -80,8 +80,22 @@ uint32_t test_ms(void)
     return (uint32_t)((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u);
 }
 #else
+/* The board's timers (boards/qemu-mps2-an385/src/clock.c); unit tests do not run
+ * hal_board_init(), so the clock is started here, once. */
+void board_clock_init(void);
+static bool clock_started;
+
+static void start_clock(void)
+{
+    if (!clock_started) {
+        clock_started = true;
+        board_clock_init();
+    }
+}
+
 void fake_utc_set(int64_t t)
 {
+    start_clock();
     (void)hal_clock_set_utc(t);
 }
 
@@ -91,6 +105,7 @@ void fake_utc_unknown(void)
 
 uint32_t test_ms(void)
 {
+    start_clock();
     return hal_clock_ms();
 }
 #endif
