@@ -44,7 +44,6 @@
 #define REQ_MAX          (FW_FETCH_URL_MAX + HOST_MAX + 256)
 #define CHUNK_LINE_MAX   64   /* "1a2b;ext=..." */
 #define TRAILER_MAX      2048 /* trailer fields after the last chunk */
-#define BODY_START_SIZE  4096 /* first allocation for a body of unknown length */
 #define CONTENT_LEN_DIGS 10
 
 enum fstate {
@@ -342,26 +341,20 @@ static void take(size_t n)
     }
 }
 
-static bool body_room(size_t need)
+/*
+ * The body buffer, allocated once when the head is parsed: exactly Content-Length bytes,
+ * or max_body bytes when the length is not known (chunked, close-delimited). Growing it
+ * with realloc would need the old and the new buffer at once (up to twice max_body next
+ * to a live TLS connection); one allocation keeps the peak at max_body + one TLS
+ * connection in every case.
+ */
+static bool body_alloc(size_t size)
 {
-    size_t cap;
-    uint8_t *nb;
-    if (need <= F.body_cap) {
-        return true;
-    }
-    cap = F.body_cap != 0 ? F.body_cap : BODY_START_SIZE;
-    while (cap < need) {
-        cap *= 2;
-    }
-    if (cap > F.max_body) {
-        cap = F.max_body;
-    }
-    nb = sso_realloc(F.body, cap);
-    if (nb == NULL) {
+    F.body = sso_malloc(size > 0 ? size : 1);
+    if (F.body == NULL) {
         return false;
     }
-    F.body = nb;
-    F.body_cap = cap;
+    F.body_cap = size;
     return true;
 }
 
@@ -375,14 +368,11 @@ static long body_take(size_t want)
     if (want > F.rx->tot_len) {
         want = F.rx->tot_len;
     }
-    if (F.body_len + want > F.max_body) {
+    if (F.body_len + want > F.body_cap) {
+        /* Only a body of unknown length gets here (Content-Length is checked before
+         * reading and never read past): it is over max_body. */
         finish(FW_FETCH_E_TOO_LARGE, "body of %s is larger than %lu bytes", F.host,
                (unsigned long)F.max_body);
-        return -1;
-    }
-    if (!body_room(F.body_len + want)) {
-        finish(FW_FETCH_E_NOMEM, "no memory for a body of %lu bytes",
-               (unsigned long)(F.body_len + want));
         return -1;
     }
     n = pbuf_copy_partial(F.rx, F.body + F.body_len, (u16_t)want, 0);
@@ -423,7 +413,7 @@ static int parse_head(size_t len, char *why, size_t why_size)
     if (len < 16 || memcmp(h, "HTTP/1.", 7) != 0 || (h[7] != '0' && h[7] != '1') || h[8] != ' ' ||
         h[9] < '1' || h[9] > '5' || h[10] < '0' || h[10] > '9' || h[11] < '0' || h[11] > '9' ||
         (h[12] != ' ' && h[12] != '\r')) {
-        (void)snprintf(why, why_size, "%s did not answer with an HTTP/1.x status line", F.host);
+        (void)snprintf(why, why_size, "%.64s did not answer with an HTTP/1.x status line", F.host);
         return FW_FETCH_E_HTTP_MALFORMED;
     }
     F.status = (h[9] - '0') * 100 + (h[10] - '0') * 10 + (h[11] - '0');
@@ -562,9 +552,9 @@ static void on_head_done(size_t head_len)
                (unsigned long)F.content_length, (unsigned long)F.max_body);
         return;
     }
-    if (F.framing == FR_LENGTH && !body_room(F.content_length > 0 ? F.content_length : 1)) {
+    if (!body_alloc(F.framing == FR_LENGTH ? F.content_length : F.max_body)) {
         finish(FW_FETCH_E_NOMEM, "no memory for a body of %lu bytes",
-               (unsigned long)F.content_length);
+               (unsigned long)(F.framing == FR_LENGTH ? F.content_length : F.max_body));
         return;
     }
     F.chunk = CH_SIZE;

@@ -21,11 +21,12 @@
  * - Bounds: URL FW_FETCH_URL_MAX, response head FW_FETCH_HEAD_MAX, body @p max_body
  *   (a larger body fails with FW_FETCH_E_TOO_LARGE; never truncated). Timeouts per phase
  *   (FW_FETCH_*_TIMEOUT_MS) and overall (opts.timeout_ms).
- * - Memory: the body is one sso_malloc() buffer (exactly Content-Length bytes, or grown
- *   up to max_body). On success the callback receives it in result->body and owns it
- *   from then on (sso_free() it, or set result->body = NULL after taking it: otherwise
- *   it is freed when the callback returns). The TLS connection's memory (net/tls.h) is
- *   freed before the callback runs.
+ * - Memory: the body is one sso_malloc() buffer: exactly Content-Length bytes, or
+ *   max_body bytes when the length is unknown (chunked, close-delimited), so the peak is
+ *   at most max_body + one TLS client connection (~30 KB, net/tls.h). On success the callback
+ * receives it in result->body and owns it from then on (sso_free() it, or set result->body = NULL
+ * after taking it: otherwise it is freed when the callback returns). The TLS connection's memory
+ * (net/tls.h) is freed before the callback runs.
  *
  * All functions: superloop context only.
  */
