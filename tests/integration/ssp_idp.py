@@ -132,15 +132,23 @@ class Idp:
 
     def _write_sps(self):
         out = ["<?php"]
-        for eid, acs in self.sps.items():
+        for eid, (acs, enc_b64) in self.sps.items():
+            extra = ""
+            if enc_b64:
+                # Encrypted assertions (SSP 1.19: RSA-OAEP-MGF1P + AES-128-CBC) to this cert.
+                extra = (", 'assertion.encryption' => true, 'keys' => [['type' => "
+                         "'X509Certificate', 'encryption' => true, 'signing' => false, "
+                         "'X509Certificate' => %s]]" % _q(enc_b64))
             out.append("$metadata[%s] = ['AssertionConsumerService' => [['Binding' => %s, "
                        "'Location' => %s, 'index' => 0]], 'NameIDFormat' => %s, "
-                       "'simplesaml.nameidattribute' => 'email'];" % (
-                           _q(eid), _q(POST), _q(acs), _q(NAMEID_EMAIL)))
+                       "'simplesaml.nameidattribute' => 'email'%s];" % (
+                           _q(eid), _q(POST), _q(acs), _q(NAMEID_EMAIL), extra))
         _write(os.path.join(self.md, "saml20-sp-remote.php"), "\n".join(out) + "\n")
 
-    def add_sp(self, entity_id, acs_url):
-        self.sps[entity_id] = acs_url
+    def add_sp(self, entity_id, acs_url, encrypt_cert_b64=None):
+        """Register an SP (entity ID and ACS URL, as an admin pastes them into Okta); with
+        @encrypt_cert_b64 (base64 DER) assertions to it are encrypted."""
+        self.sps[entity_id] = (acs_url, encrypt_cert_b64)
         self._write_sps()
 
     def set_signing_key(self, name):
