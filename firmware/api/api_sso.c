@@ -582,7 +582,7 @@ void fw_api_sso_enable(const struct fw_http_req *req, struct fw_http_resp *r, vo
     struct fw_session *s = api_session(req, r, API_ADMIN);
     char missing[128], text[FW_NOTIFY_TEXT_MAX + 1], until_s[SSO_TIME_STR_SIZE];
     struct sso_cfg *c;
-    int64_t now;
+    int64_t now = 0;
     bool on;
     (void)ctx;
     if (s == NULL || api_body(req, r, false) < 0 || !api_only_keys(r, 0, keys)) {
