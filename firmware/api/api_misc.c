@@ -367,7 +367,6 @@ void fw_api_device_cert_get(const struct fw_http_req *req, struct fw_http_resp *
     const struct sso_cfg *c = fw_config_sso();
     struct sso_cert_info info;
     struct fw_json j;
-    char hex[65];
     (void)ctx;
     if (api_session(req, r, API_READ) == NULL) {
         return;
@@ -376,6 +375,7 @@ void fw_api_device_cert_get(const struct fw_http_req *req, struct fw_http_resp *
     fw_json_obj_begin(&j, NULL);
     fw_json_bool(&j, "https", fw_keys_https_ready());
     if (c->keys.tls_cert.len > 0) {
+        char hex[65];
         uint8_t h[32];
         (void)sso_crypto_md(SSO_MD_SHA256, c->keys.tls_cert.der, c->keys.tls_cert.len, h);
         api_hex(h, sizeof(h), hex);
