@@ -278,8 +278,14 @@ TEST_CASE(fetch_verified_byte_exact)
     TEST_EQ(got.http_status, 200);
     TEST_EQ(got.body_len, 5);
     TEST_MEM_EQ(got_body, "hello", 5);
+#if LK_TLS13
+    /* Built with TLS 1.3 (LK_TLS13): both ends prefer it. */
+    TEST_STR_EQ(got.tls_version, "TLSv1.3");
+    TEST_TRUE(contains(got.tls_ciphersuite, "TLS1-3-AES") && contains(got.tls_ciphersuite, "GCM"));
+#else
     TEST_STR_EQ(got.tls_version, "TLSv1.2");
     TEST_TRUE(contains(got.tls_ciphersuite, "ECDHE-ECDSA") && contains(got.tls_ciphersuite, "GCM"));
+#endif
     TEST_EQ(got.redirects, 0);
     TEST_STR_EQ(got.url, "https://10.0.0.1/hello");
     sso_alloc_stats(&st);
