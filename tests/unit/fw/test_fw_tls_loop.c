@@ -298,6 +298,10 @@ TEST_CASE(fetch_verified_byte_exact)
     }
     printf("# fetch with handshake, average of 10: %lu.%lu ms of real time\n",
            (unsigned long)((test_ms() - t0) / 10), (unsigned long)((test_ms() - t0) % 10));
+    if (test_stack_peak() > 0) {
+        printf("# stack high-water mark so far (both handshake ends): %lu bytes\n",
+               (unsigned long)test_stack_peak());
+    }
     /* A body over many records and TCP windows. */
     TEST_OK(fetch("https://10.0.0.1/big", &trust, sizeof(big), 0));
     TEST_EQ(got.body_len, sizeof(big));
