@@ -24,7 +24,7 @@ setup-build:
 	@sh cmake/packages.sh build
 
 setup-test: setup-build
-	@sh cmake/packages.sh test run
+	@sh cmake/packages.sh test run e2e
 
 deps: setup-build
 	@sh cmake/deps.sh
