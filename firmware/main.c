@@ -25,10 +25,13 @@
 #include "lwip/timeouts.h"
 #include "net/net.h"
 #include "sso/alloc.h"
+#include "ui/ui.h"
 #include "util/log.h"
 
 static const struct fw_http_route routes[] = {
     {FW_HTTP_GET, "/api/v1/status", false, 0, fw_status_handler, NULL},
+    /* Last: every other GET is a page or file of the admin UI (or its 404). */
+    {FW_HTTP_GET, "/", true, 0, fw_ui_handler, NULL},
 };
 
 static struct fw_http_server http_server = {
