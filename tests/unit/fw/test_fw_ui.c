@@ -9,7 +9,7 @@
 #include "http/http.h"
 #include "ui/ui.h"
 
-static const char *const pages[] = {"/", "/login", "/single-sign-on", "/audit", "/sessions"};
+static const char *const pages[] = {"/", "/login", "/ui/sso", "/ui/audit", "/ui/sessions"};
 
 static char body[FW_HTTP_BODY_OUT_MAX];
 static char hdrs[FW_HTTP_EXTRA_HDRS_MAX];
@@ -114,12 +114,12 @@ TEST_CASE(gzip_framing)
 
 TEST_CASE(static_files_hashed_and_immutable)
 {
-    static const char *const kinds[] = {"/static/app.", "/static/favicon."};
+    static const char *const kinds[] = {"/ui/static/app.", "/ui/static/favicon."};
     for (size_t k = 0; k < 2; k++) {
         const struct fw_asset *a = asset_with_prefix(kinds[k]);
         TEST_TRUE(a != NULL);
         TEST_TRUE(a->immutable);
-        /* /static/app.<10 hex>.css */
+        /* /ui/static/app.<10 hex>.css */
         const char *h = a->path + strlen(kinds[k]);
         for (int i = 0; i < 10; i++) {
             TEST_TRUE(strchr("0123456789abcdef", h[i]) != NULL);
@@ -127,15 +127,15 @@ TEST_CASE(static_files_hashed_and_immutable)
         TEST_EQ(h[10], '.');
     }
     /* the plain name is not served: a stale page could not get a mismatched file */
-    TEST_TRUE(fw_ui_find("/static/app.js", 14) == NULL);
-    TEST_TRUE(fw_ui_find("/static/app.css", 15) == NULL);
+    TEST_TRUE(fw_ui_find("/ui/static/app.js", 17) == NULL);
+    TEST_TRUE(fw_ui_find("/ui/static/app.css", 18) == NULL);
 }
 
 TEST_CASE(handler_page)
 {
     struct fw_http_resp r;
-    const struct fw_asset *a = fw_ui_find("/single-sign-on", 15);
-    get("/single-sign-on", &r);
+    const struct fw_asset *a = fw_ui_find("/ui/sso", 7);
+    get("/ui/sso", &r);
     TEST_EQ(r.err, 0);
     TEST_EQ(r.status, 200);
     TEST_STR_EQ(r.content_type, "text/html; charset=utf-8");
@@ -154,7 +154,7 @@ TEST_CASE(handler_page)
 TEST_CASE(handler_static)
 {
     struct fw_http_resp r;
-    const struct fw_asset *a = asset_with_prefix("/static/app.");
+    const struct fw_asset *a = asset_with_prefix("/ui/static/app.");
     get(a->path, &r);
     TEST_EQ(r.err, 0);
     TEST_EQ(r.status, 200);
@@ -166,7 +166,7 @@ TEST_CASE(handler_static)
 TEST_CASE(handler_not_found)
 {
     struct fw_http_resp r;
-    get("/static/app.0000000000.js", &r);
+    get("/ui/static/app.0000000000.js", &r);
     TEST_EQ(r.err, 0);
     TEST_EQ(r.status, 404);
     TEST_STR_EQ(r.content_type, "text/html; charset=utf-8");

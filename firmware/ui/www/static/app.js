@@ -32,6 +32,8 @@
     return d.getUTCFullYear() + "-" + pad(d.getUTCMonth() + 1) + "-" + pad(d.getUTCDate()) + " " +
       pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()) + ":" + pad(d.getUTCSeconds()) + " UTC";
   }
+  // In tables whose header already says (UTC).
+  function fmtCell(t) { return fmtTime(t).replace(/ UTC$/, ""); }
   function toUnix(t) {
     if (t == null || t === "") { return null; }
     if (typeof t === "number") { return t; }
@@ -110,12 +112,8 @@
   }
 
   function signOut() {
-    var short = S.status && S.status.sso && S.status.sso.short_name;
     // The API's logout ends the session whichever way it was opened.
-    api("POST", "/api/v1/logout", {}).then(function (r) {
-      if (r.status === 404 && short) { return api("POST", "/sso/" + short + "/logout", {}); }
-      return r;
-    }).then(function () { location.href = "/login?signed_out=1"; });
+    api("POST", "/api/v1/logout", {}).then(function () { location.href = "/login?signed_out=1"; });
   }
 
   function done() { var m = $("main"); if (m) { m.setAttribute("aria-busy", "false"); } document.body.classList.add("ready"); }
@@ -130,13 +128,12 @@
     if (query("signed_out")) { msg("login-msg", "ok", "You have been signed out."); }
     if (query("error")) { msg("login-msg", "err", query("error")); }
     var sso = st.sso || {};
-    if (sso.enabled && (sso.login_url || sso.short_name)) {
-      text("sso-name", sso.provider_name || sso.short_name);
-      var url = sso.login_url || "/sso/" + encodeURIComponent(sso.short_name) + "/login";
-      $("sso-button").href = url;
+    if (sso.enabled && sso.login_url) {
+      text("sso-name", sso.provider_name || "single sign-on");
+      $("sso-button").href = sso.login_url + (next !== "/" ? "?next=" + encodeURIComponent(next) : "");
       show("sso-box", true);
       if (sso.password_login === false) {
-        ssoRequired(sso.password_login_until);
+        ssoRequired(sso.password_login_until, null, sso.reason);
       } else if (sso.password_login_until) {
         var g = $("sso-grace");
         g.textContent = "Password sign-in remains available until " + fmtTime(sso.password_login_until) + ".";
@@ -153,7 +150,13 @@
         if (r.ok) { location.href = next; return; }
         $("password").value = "";
         if (r.data && r.data.error === "sso_required") {
-          ssoRequired(sso.password_login_until, r.data.detail);
+          var s2 = r.data.sso || sso;
+          if (s2.login_url && !sso.login_url) {
+            text("sso-name", s2.provider_name || "single sign-on");
+            $("sso-button").href = s2.login_url;
+            show("sso-box", true);
+          }
+          ssoRequired(s2.password_login_until, r.data.detail);
         } else if (r.status === 401 || r.status === 403) {
           msg("login-msg", "err", r.data && r.data.detail ? r.data.detail : "Incorrect username or password.");
         } else {
@@ -166,9 +169,9 @@
     done();
   }
 
-  function ssoRequired(until, detail) {
-    var t = detail || (until ? "Password sign-in ended on " + fmtTime(until) + ", when the grace period after enabling single sign-on was over." :
-      "Password sign-in is no longer accepted on this device.");
+  function ssoRequired(until, detail, reason) {
+    var t = until ? "Password sign-in ended on " + fmtTime(until) + ", when the grace period after enabling single sign-on was over." :
+      detail && detail !== reason ? detail : "Password sign-in is no longer accepted on this device.";
     $("sso-required-text").textContent = t;
     show("sso-required", true);
     show("login-form", false);
@@ -244,7 +247,8 @@
 
     // Imported IdP settings
     var certs = c.idp_certs || [];
-    var imported = !!(c.idp_sso_url || certs.length);
+    var md = c.metadata || {};
+    var imported = !!(md.source || c.idp_sso_url || certs.length);
     var idEl = $("v-idp-entity-id");
     if (c.idp_entity_id) {
       idEl.textContent = c.idp_entity_id;
@@ -255,8 +259,10 @@
     }
     show("entity-missing", imported && !c.idp_entity_id);
     var appId = oktaIdFromUrl(c.idp_metadata_url);
-    show("use-url-id", !!appId);
-    $("url-id-preview").textContent = appId ? "(http://www.okta.com/" + appId + ")" : "";
+    var suggestion = c.idp_entity_id_suggestion || (appId ? "http://www.okta.com/" + appId : null);
+    show("use-url-id", !!suggestion);
+    $("use-url-id").setAttribute("data-id", suggestion || "");
+    $("url-id-preview").textContent = suggestion ? "(" + suggestion + ")" : "";
     text("v-idp-sso-url", c.idp_sso_url);
     var ul = $("v-idp-certs");
     ul.textContent = "";
@@ -290,13 +296,13 @@
       li.setAttribute("data-index", String(i));
       ul.appendChild(li);
     });
-    var li2 = c.last_import || c.metadata_status;
-    if (li2 && typeof li2 === "object") {
-      text("v-last-import", (li2.ok === false ? "failed: " + (li2.detail || li2.error) : "ok") + (li2.at ? " at " + fmtTime(li2.at) : ""));
-    } else if (c.metadata_fetched_at) {
-      text("v-last-import", fmtTime(c.metadata_fetched_at));
-    } else {
-      text("v-last-import", imported ? "–" : "never");
+    var src = { url: "from the metadata URL", pasted: "from pasted metadata XML", manual: "entered manually" }[md.source];
+    var li2 = src ? src + (md.imported_at ? ", " + fmtTime(md.imported_at) : "") : imported ? "–" : "never";
+    if (md.next_refresh) { li2 += "; next refresh " + fmtTime(md.next_refresh); }
+    if (md.valid_until) { li2 += "; metadata valid until " + fmtTime(md.valid_until); }
+    text("v-last-import", li2);
+    if (md.last_error) {
+      msg("import-msg", "warn", "The last metadata refresh failed: " + md.last_error + ". The device keeps using the settings imported before.");
     }
 
     // Generated service provider values
@@ -305,7 +311,7 @@
     var mdl = $("sp-metadata-link");
     if (c.short_name) {
       mdl.href = "/sso/" + encodeURIComponent(c.short_name) + "/metadata";
-      mdl.textContent = mdl.href;
+      mdl.textContent = c.sp_metadata_url || mdl.href;
     } else {
       mdl.removeAttribute("href");
       mdl.textContent = "set a short name first";
@@ -384,6 +390,31 @@
     });
   }
 
+  // POST /api/v1/sso/import with {} answers 202 and fetches in the background: poll
+  // GET /api/v1/sso/import until it is done or failed (at most a minute).
+  function pollImport(r) {
+    if (r.status !== 202) { return r; }
+    var deadline = Date.now() + 60000;
+    return new Promise(function (resolve) {
+      var tick = function () {
+        api("GET", "/api/v1/sso/import").then(function (p) {
+          var st = p.data && p.data.state;
+          if (p.ok && st === "done") {
+            api("GET", "/api/v1/sso").then(resolve);
+          } else if (!p.ok || st === "failed" || st === "idle") {
+            resolve({ ok: false, status: p.status, data: p.data && p.data.detail ? p.data :
+              { detail: st === "idle" ? "The import did not run." : errText(p) } });
+          } else if (Date.now() > deadline) {
+            resolve({ ok: false, status: 0, data: { detail: "The metadata fetch did not finish within a minute." } });
+          } else {
+            setTimeout(tick, 400);
+          }
+        });
+      };
+      setTimeout(tick, 300);
+    });
+  }
+
   function importDone(r) {
     if (!r.ok) { return r; }
     var d = r.data || {};
@@ -398,7 +429,8 @@
       var url = $("idp_metadata_url").value.trim();
       if (!/^https:\/\//i.test(url)) { msg("import-msg", "err", "The metadata URL must start with https://"); $("idp_metadata_url").focus(); return; }
       saveThen($("import"), "import-msg", function () {
-        return api("POST", "/api/v1/sso/import", {}).then(importDone);
+        msg("import-msg", "info", "Fetching the IdP metadata…");
+        return api("POST", "/api/v1/sso/import", {}).then(pollImport).then(importDone);
       });
     });
     $("metadata_file").addEventListener("change", function (ev) {
@@ -415,22 +447,22 @@
       });
     });
     $("save-manual").addEventListener("click", function () {
-      var body = { idp_entity_id: $("idp_entity_id").value.trim(), idp_sso_url: $("idp_sso_url").value.trim() };
-      var pem = $("idp_cert_pem").value.trim();
-      if (pem) { body.idp_cert_pem = pem; }
+      var pems = $("idp_cert_pem").value.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) || [];
+      if (!pems.length) { msg("import-msg", "err", "Paste the IdP's signing certificate (PEM)."); $("idp_cert_pem").focus(); return; }
+      var body = { idp_entity_id: $("idp_entity_id").value.trim(), idp_sso_url: $("idp_sso_url").value.trim(), idp_certs_pem: pems };
       saveThen($("save-manual"), "import-msg", function () {
-        return api("PUT", "/api/v1/sso", body).then(function (r) { if (r.ok) { r.message = "IdP settings saved."; } return r; });
+        return api("PUT", "/api/v1/sso/idp", body).then(function (r) { if (r.ok) { r.message = "IdP settings saved."; } return r; });
       });
     });
     $("use-url-id").addEventListener("click", function () {
-      var id = oktaIdFromUrl($("idp_metadata_url").value.trim() || (CFG && CFG.idp_metadata_url));
+      var id = this.getAttribute("data-id");
       if (!id) { return; }
       var btn = $("use-url-id");
       busy(btn, true);
-      api("PUT", "/api/v1/sso", { idp_entity_id: "http://www.okta.com/" + id }).then(function (r) {
+      api("PUT", "/api/v1/sso", { idp_entity_id: id }).then(function (r) {
         busy(btn, false);
         if (!r.ok) { msg("import-msg", "err", errText(r)); return; }
-        reloadSso().then(function () { msg("import-msg", "ok", "IdP Entity ID set to http://www.okta.com/" + id + "."); });
+        reloadSso().then(function () { msg("import-msg", "ok", "IdP Entity ID set to " + id + "."); });
       });
     });
     $("add-trust").addEventListener("click", function () {
@@ -440,7 +472,7 @@
       busy(btn, true);
       api("POST", "/api/v1/trust", { pem: pem }).then(function (r) {
         busy(btn, false);
-        if (r.ok) { msg("trust-msg", "ok", "CA added to the trust store" + (r.data && r.data.subject ? ": " + r.data.subject : "") + "."); $("trust_pem").value = ""; }
+        if (r.ok) { msg("trust-msg", "ok", "CA added to the trust store" + (r.data && r.data.subject ? ": " + r.data.subject : "") + "."); $("trust_pem").value = ""; loadTrust(); }
         else { msg("trust-msg", "err", errText(r)); }
       });
     });
@@ -457,7 +489,48 @@
     });
     $("username_attribute").addEventListener("input", function () { if (this.value) { $("username_attr").checked = true; } });
     copyButtons();
-    reloadSso().then(done);
+    reloadSso().then(loadTrust).then(done);
+  }
+
+  function loadTrust() {
+    return api("GET", "/api/v1/trust").then(function (r) {
+      if (!r.ok || !r.data) { return; }
+      var ul = $("trust-list");
+      var list = r.data.admin || [];
+      ul.textContent = "";
+      if (!list.length) {
+        var li0 = document.createElement("li");
+        li0.className = "muted";
+        li0.textContent = "none";
+        ul.appendChild(li0);
+      }
+      list.forEach(function (ca) {
+        var li = document.createElement("li");
+        var name = document.createElement("span");
+        name.textContent = ca.subject || "CA";
+        li.appendChild(name);
+        var fp = document.createElement("span");
+        fp.className = "mono fp hint";
+        fp.textContent = "SHA-256 " + fingerprint(ca.sha256);
+        li.appendChild(fp);
+        if (S.session.role === "admin") {
+          var b = document.createElement("button");
+          b.type = "button";
+          b.className = "btn btn-small";
+          b.textContent = "Remove";
+          b.setAttribute("aria-label", "Remove trusted CA " + (ca.subject || ""));
+          b.addEventListener("click", function () {
+            api("DELETE", "/api/v1/trust/" + encodeURIComponent(ca.sha256)).then(function (d) {
+              if (d.ok) { loadTrust(); } else { msg("trust-msg", "err", errText(d)); }
+            });
+          });
+          li.appendChild(b);
+        }
+        ul.appendChild(li);
+      });
+      var n = (r.data.builtin || []).length;
+      $("trust-builtin").textContent = n ? "Plus " + n + " built-in public root certificates that the major identity providers chain to." : "";
+    });
   }
 
   function copyButtons() {
@@ -493,23 +566,27 @@
   function emptyRow(tb, cols, t) { tb.textContent = ""; var tr = document.createElement("tr"); var c = td(tr, t); c.colSpan = cols; c.className = "empty"; tb.appendChild(tr); }
 
   var AUDIT_KNOWN = ["seq", "id", "time", "t", "ts", "utc", "event", "type", "kind", "user", "reason", "code", "result", "ok", "detail", "message"];
+  // A failed event: it carries the core's reason code, or its name says so.
+  function auditFailed(e) {
+    return e.ok === false || (e.code && e.code !== "ok") || (e.reason && e.reason !== "ok") ||
+      /fail|denied|refused|reject|no_access/i.test(String(e.event || e.type || ""));
+  }
   function pageAudit() {
     var load = function () {
       api("GET", "/api/v1/audit").then(function (r) {
         var tb = $("audit-rows");
         if (!r.ok) { emptyRow(tb, 5, ""); msg("page-msg", "err", errText(r)); return; }
-        var ev = listOf(r.data, "events").slice();
-        if (!ev.length) { ev = listOf(r.data, "audit").slice(); }
+        var ev = listOf(r.data, "entries").slice();
+        if (!ev.length) { ev = listOf(r.data, "events").slice(); }
         if (!ev.length) { emptyRow(tb, 5, "No events yet."); done(); return; }
         var key = function (e) { return e.seq != null ? e.seq : e.id != null ? e.id : toUnix(e.time || e.t || e.ts) || 0; };
         ev.sort(function (a, b) { return key(b) - key(a); });
         tb.textContent = "";
         ev.forEach(function (e) {
           var tr = document.createElement("tr");
-          var reason = e.reason || e.code || (e.result != null ? e.result : e.ok === false ? "failed" : e.ok === true ? "ok" : "");
-          var failed = e.ok === false || (e.reason && e.reason !== "ok") || /fail|denied|refused|reject/i.test(String(e.result || e.event || e.type || ""));
-          if (failed) { tr.className = "fail"; }
-          td(tr, e.time || e.t || e.ts || e.utc ? fmtTime(e.time || e.t || e.ts || e.utc) : "(time not synchronized)", "nowrap");
+          var reason = e.code || e.reason || (e.result != null ? e.result : e.ok === false ? "failed" : auditFailed(e) ? "failed" : "ok");
+          if (auditFailed(e)) { tr.className = "fail"; }
+          td(tr, e.time || e.t || e.ts || e.utc ? fmtCell(e.time || e.t || e.ts || e.utc) : "(time not synchronized)", "nowrap");
           td(tr, e.event || e.type || e.kind);
           td(tr, e.user);
           td(tr, reason);
@@ -529,9 +606,9 @@
     var load = function () {
       api("GET", "/api/v1/sessions").then(function (r) {
         var tb = $("sessions-rows");
-        if (!r.ok) { emptyRow(tb, 6, ""); msg("page-msg", "err", errText(r)); return; }
+        if (!r.ok) { emptyRow(tb, 7, ""); msg("page-msg", "err", errText(r)); return; }
         var list = listOf(r.data, "sessions");
-        if (!list.length) { emptyRow(tb, 6, "No sessions."); done(); return; }
+        if (!list.length) { emptyRow(tb, 7, "No sessions."); done(); return; }
         tb.textContent = "";
         list.forEach(function (s) {
           var tr = document.createElement("tr");
@@ -539,10 +616,25 @@
           td(tr, s.user);
           td(tr, roleName(s.role));
           td(tr, methodName(s.method));
-          td(tr, fmtTime(s.created || s.created_at || s.started), "nowrap");
+          td(tr, fmtCell(s.created || s.created_at || s.started), "nowrap");
           var last = s.last_seen || s.last_used || s.last_activity;
-          td(tr, last != null ? fmtTime(last) : s.idle_s != null ? fmtDuration(s.idle_s) + " ago" : "–", "nowrap");
-          td(tr, fmtTime(s.expires || s.expires_at), "nowrap");
+          td(tr, last != null ? fmtCell(last) : s.idle_s != null ? fmtDuration(s.idle_s) + " ago" : "–", "nowrap");
+          td(tr, fmtCell(s.expires || s.expires_at), "nowrap");
+          var act = td(tr, "");
+          act.textContent = "";
+          if (S.session.role === "admin" && s.id && !s.current) {
+            var b = document.createElement("button");
+            b.type = "button";
+            b.className = "btn btn-small";
+            b.textContent = "End session";
+            b.setAttribute("aria-label", "End the session of " + (s.user || "this user"));
+            b.addEventListener("click", function () {
+              api("DELETE", "/api/v1/sessions/" + encodeURIComponent(s.id)).then(function (d) {
+                if (d.ok) { load(); } else { msg("page-msg", "err", errText(d)); }
+              });
+            });
+            act.appendChild(b);
+          }
           tb.appendChild(tr);
         });
         done();
