@@ -38,7 +38,6 @@ import http.server
 import json
 import os
 import secrets
-import shutil
 import signal
 import socket
 import ssl
