@@ -45,6 +45,39 @@ RELAY = "/ui/sessions"        # the Default Relay State: where the Okta tile lan
 GRACE_S = 72 * 3600
 
 
+def configure_sso(api, idp, tls, ca, base, enable=True, register=True):
+    """Set the device up for SSO through its JSON API, as a fleet tool would: trust the
+    test CA, the SSO settings, import the metadata over HTTPS, optionally register the
+    generated values at the IdP and enable. @api is a logged-in admin Api. Returns the
+    device's GET /api/v1/sso document."""
+    st, obj = api.call("POST", "/api/v1/trust", {"pem": ca.ca_pem()})
+    check(st in (200, 201), "POST /api/v1/trust: HTTP %d %s" % (st, obj))
+    st, obj = api.call("PUT", "/api/v1/sso", {
+        "provider_name": PROVIDER, "short_name": SHORT, "idp_metadata_url": tls.url(),
+        "base_url": base, "default_relay_state": RELAY, "role_attribute": "groups",
+        "admin_groups": [I.ADMIN_GROUP], "readonly_groups": [I.READONLY_GROUP]})
+    check(st == 200, "PUT /api/v1/sso: HTTP %d %s" % (st, obj))
+    st, obj = api.call("POST", "/api/v1/sso/import", {})
+    check(st in (200, 202), "POST /api/v1/sso/import: HTTP %d %s" % (st, obj))
+    if st == 202:
+        deadline = time.monotonic() + 90
+        while True:
+            st, obj = api.call("GET", "/api/v1/sso/import")
+            if obj and obj.get("state") in ("done", "failed") or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
+        check(obj and obj.get("state") == "done", "metadata import: %s" % obj)
+    st, cfg = api.call("GET", "/api/v1/sso")
+    check(st == 200 and cfg.get("idp_entity_id") == idp.entity_id,
+          "imported entity ID: %s" % cfg)
+    if register:
+        idp.add_sp(cfg["sp_entity_id"], cfg["acs_url"])
+    if enable:
+        st, obj = api.call("POST", "/api/v1/sso/enable", {"enabled": True})
+        check(st == 200, "POST /api/v1/sso/enable: HTTP %d %s" % (st, obj))
+    return cfg
+
+
 class StepFailed(Exception):
     def __init__(self, num, title, err, tb):
         super().__init__("step %s (%s): %s" % (num, title, err))
@@ -223,31 +256,10 @@ class E2E:
 
     # ---- configuration through the API (the scenarios other than the journey) ------------
     def configure_via_api(self, enable=True):
-        api = self.api_as_admin()
-        st, obj = api.call("POST", "/api/v1/trust", {"pem": self.ca.ca_pem()})
-        check(st in (200, 201), "POST /api/v1/trust: HTTP %d %s" % (st, obj))
-        st, obj = api.call("PUT", "/api/v1/sso", {
-            "provider_name": PROVIDER, "short_name": SHORT, "idp_metadata_url": self.tls.url(),
-            "base_url": self.base, "default_relay_state": RELAY, "role_attribute": "groups",
-            "admin_groups": [I.ADMIN_GROUP], "readonly_groups": [I.READONLY_GROUP]})
-        check(st == 200, "PUT /api/v1/sso: HTTP %d %s" % (st, obj))
-        st, obj = api.call("POST", "/api/v1/sso/import", {})
-        check(st in (200, 202), "POST /api/v1/sso/import: HTTP %d %s" % (st, obj))
-        if st == 202:
-            deadline = time.monotonic() + 60
-            while True:
-                st, obj = api.call("GET", "/api/v1/sso/import")
-                if obj and obj.get("state") in ("done", "failed") or time.monotonic() > deadline:
-                    break
-                time.sleep(0.3)
-            check(obj and obj.get("state") == "done", "metadata import: %s" % obj)
-        st, cfg = api.call("GET", "/api/v1/sso")
-        check(st == 200 and cfg.get("idp_entity_id") == self.idp.entity_id,
-              "imported entity ID: %s" % cfg)
+        self.api_as_admin()
+        cfg = configure_sso(self.admin, self.idp, self.tls, self.ca, self.base, enable,
+                            register=False)
         self.sp_entity_id, self.acs_url = cfg["sp_entity_id"], cfg["acs_url"]
-        if enable:
-            st, obj = api.call("POST", "/api/v1/sso/enable", {"enabled": True})
-            check(st == 200, "POST /api/v1/sso/enable: HTTP %d %s" % (st, obj))
         return cfg
 
     # ==== scenario: the journey ============================================================
