@@ -116,11 +116,11 @@ def main():
     lines.append("")
     lines.append("const struct fw_asset fw_ui_assets[] = {")
     for i, (u, ctype, data, gz, immutable) in enumerate(out):
-        lines.append("    {%s, %d, %s, asset%d, %d, %d, %s}," % (
-            c_string(u), len(u), c_string(ctype), i, len(gz), len(data),
-            "true" if immutable else "false"))
+        lines.append("    {%s, %s, asset%d, %d}," % (c_string(u), c_string(ctype), i, len(gz)))
     lines.append("};")
     lines.append("const size_t fw_ui_assets_count = %d;" % len(out))
+    lines.append("const uint32_t fw_ui_assets_raw_len[] = {%s};"
+                 % ", ".join(str(len(d)) for u, c, d, g, im in out))
     lines.append("")
     text = "\n".join(lines)
     if not os.path.exists(a.out) or open(a.out).read() != text:

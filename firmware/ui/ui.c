@@ -15,6 +15,8 @@
 static const char csp[] = "default-src 'self'; object-src 'none'; base-uri 'none'; "
                           "form-action 'self'; frame-ancestors 'none'";
 
+static const char static_prefix[] = "/ui/static/";
+
 static const char not_found[] = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                                 "<title>Not found</title></head><body><h1>Not found</h1>"
                                 "<p>There is no such page on this device. "
@@ -28,9 +30,19 @@ const struct fw_asset *fw_ui_find(const char *path, size_t len)
     }
     for (i = 0; i < fw_ui_assets_count; i++) {
         const struct fw_asset *a = &fw_ui_assets[i];
-        if (a->path_len == len && memcmp(a->path, path, len) == 0) {
+        if (strlen(a->path) == len && memcmp(a->path, path, len) == 0) {
             return a;
         }
+    }
+    return NULL;
+}
+
+const char *fw_ui_cache_control(const struct fw_asset *a)
+{
+    /* Only a URL that names its content's hash may be kept: a new firmware gives new
+     * names, so no browser ever runs an old script against a new API. */
+    if (a != NULL && strncmp(a->path, static_prefix, sizeof(static_prefix) - 1) == 0) {
+        return "public, max-age=31536000, immutable";
     }
     return NULL;
 }
@@ -57,7 +69,7 @@ void fw_ui_handler(const struct fw_http_req *req, struct fw_http_resp *resp, voi
         return;
     }
     fw_http_resp_set(resp, 200, a->content_type);
-    resp->cache_control = a->immutable ? "public, max-age=31536000, immutable" : "no-store";
+    resp->cache_control = fw_ui_cache_control(a);
     (void)fw_http_resp_header(resp, "Content-Encoding", "gzip");
     fw_http_resp_static(resp, a->gz, a->gz_len);
 }
