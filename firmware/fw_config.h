@@ -21,4 +21,13 @@
 #define FW_CFG_HTTP_PORT 80
 #endif
 
+/** PBKDF2-HMAC-SHA256 iterations for new local-account password hashes (stored per
+ *  account, so a later change needs no migration). Sized for the slowest board: on the
+ *  Cortex-M3 an iteration is about 11 100 instructions (QEMU -icount), so 2000 take about
+ *  22 M instructions, about 1 s at 25 MHz; the superloop is busy that long per password
+ *  check, which the failed-login backoff (app/accounts.h) bounds. docs/STORAGE.md. */
+#ifndef FW_CFG_PBKDF2_ITERATIONS
+#define FW_CFG_PBKDF2_ITERATIONS 2000u
+#endif
+
 #endif /* FW_CONFIG_TUNABLES_H */

@@ -3,17 +3,23 @@
  * on every board; the board is below hal/.
  *
  * Boot: board init -> heap budget -> clock (is UTC known?) -> config partition ->
- * first-boot provisioning -> lwIP -> network (DHCP or static) -> HTTP listener ->
- * console. SNTP starts once the network has an address.
+ * audit log -> admin account provisioning -> lwIP -> network (DHCP or static) -> HTTP
+ * listener (routes: api/routes.c) -> console. SNTP starts once the network has an
+ * address.
  *
  * The superloop never blocks; every component is a state machine driven from here or
  * from lwIP callbacks that run inside fw_net_poll() and sys_check_timeouts().
  */
 #include <stdbool.h>
 
+#include <string.h>
+
+#include "api/api.h"
+#include "app/accounts.h"
+#include "app/audit.h"
 #include "app/config.h"
 #include "app/console.h"
-#include "app/status.h"
+#include "app/mdimport.h"
 #include "app/timesync.h"
 #include "fw_config.h"
 #include "hal/hal_board.h"
@@ -25,48 +31,59 @@
 #include "lwip/timeouts.h"
 #include "net/net.h"
 #include "sso/alloc.h"
-#include "ui/ui.h"
+#include "sso/crypto.h"
+#include "sso/endpoints.h"
 #include "util/log.h"
 
-static const struct fw_http_route routes[] = {
-    {FW_HTTP_GET, "/api/v1/status", false, 0, fw_status_handler, NULL},
-    /* Last: every other GET is a page or file of the admin UI (or its 404). */
-    {FW_HTTP_GET, "/", true, 0, fw_ui_handler, NULL},
-};
-
-static struct fw_http_server http_server = {
-    .routes = routes,
-    .n_routes = sizeof(routes) / sizeof(routes[0]),
-};
+static struct fw_http_server http_server;
 
 /*
- * First boot: the local admin password. Local accounts (and where the password's hash
- * is kept) arrive with a later issue; until then the password is only announced.
+ * Provisioning: when the configuration has no local account (first boot, or a record
+ * that could not be used), create "admin" with the board's provisioned password, or a
+ * generated one printed once on the console (physical access is the trust root). Only
+ * the PBKDF2 hash is stored.
  */
-static void first_boot_provision(void)
+static void provision_admin(void)
 {
-    static const char alphabet[] = "abcdefghijkmnpqrstuvwxyz23456789"; /* 32, unambiguous */
-    char pw[17];
-    unsigned char rnd[16];
-    size_t i;
-    if (!fw_config_first_boot()) {
+    const char *pw = hal_board_admin_password();
+    char gen[FW_GEN_PASSWORD_LEN + 1];
+    struct sso_cfg *c;
+    int64_t now = 0;
+    int rc;
+    if (fw_config_sso()->account_count > 0) {
         return;
     }
-    if (hal_board_admin_password() != NULL) {
-        fw_log_printf("first boot: admin password provisioned by the board (not stored yet: "
-                      "local accounts are not implemented)");
+    if (pw == NULL) {
+        if (fw_account_gen_password(gen) != HAL_OK) {
+            fw_panic("entropy source failed");
+        }
+        pw = gen;
+    }
+    (void)fw_time_now(&now);
+    c = fw_config_edit();
+    rc = fw_account_set(c, FW_ADMIN_USER, pw, strlen(pw), SSO_CFG_ROLE_ADMIN, now);
+    if (rc != HAL_OK) {
+        fw_config_abort();
+        fw_log_printf("first boot: the provisioned admin password is unusable (%d: 8..128 "
+                      "characters); no admin account",
+                      rc);
         return;
     }
-    if (hal_entropy_fill(rnd, sizeof(rnd)) != HAL_OK) {
-        fw_panic("entropy source failed");
+    fw_audit(FW_EV_ACCOUNT_CREATED, 0, FW_ADMIN_USER, "first-boot admin account (%s password)",
+             pw == gen ? "generated" : "provisioned");
+    rc = fw_config_commit(NULL);
+    if (rc != HAL_OK) {
+        fw_log_printf("first boot: the admin account could not be saved (%d); it lives until "
+                      "reboot",
+                      rc);
     }
-    for (i = 0; i < sizeof(rnd); i++) {
-        pw[i] = alphabet[rnd[i] % 32u]; /* 256 % 32 == 0: no modulo bias */
+    if (pw == gen) {
+        fw_log_printf(
+            "first boot: generated admin password: %s (shown once; change it after login)", gen);
+        sso_crypto_zeroize(gen, sizeof(gen));
+    } else {
+        fw_log_printf("first boot: admin password provisioned by the board");
     }
-    pw[sizeof(rnd)] = '\0';
-    fw_log_printf("first boot: generated admin password: %s (not stored yet: local accounts "
-                  "are not implemented)",
-                  pw);
 }
 
 int main(int argc, char **argv)
@@ -81,7 +98,11 @@ int main(int argc, char **argv)
     fw_log_printf("latchkey %s on board %s", LK_VERSION, hal_board_name());
     fw_time_boot();
     fw_config_boot();
-    first_boot_provision();
+    fw_audit(FW_EV_BOOT, 0, NULL, "latchkey %s on %s, config record %lu", LK_VERSION,
+             hal_board_name(), (unsigned long)fw_config_seq());
+    provision_admin();
+    fw_sso_reset();
+    fw_md_reschedule();
     cfg = fw_config_get();
     fw_log_printf("config: hostname %s, %s, SNTP %s", cfg->hostname,
                   cfg->use_dhcp ? "DHCP" : "static IPv4",
@@ -96,6 +117,7 @@ int main(int argc, char **argv)
     net.dns = cfg->dns;
     fw_net_start(&net);
 
+    http_server.routes = fw_api_routes(&http_server.n_routes);
     rc = fw_http_start(&http_server, FW_CFG_HTTP_PORT, NULL);
     if (rc != HAL_OK) {
         fw_log_printf("http: cannot listen on port %d (%d)", FW_CFG_HTTP_PORT, rc);
@@ -110,6 +132,8 @@ int main(int argc, char **argv)
         fw_http_poll(hal_clock_ms());
         fw_console_poll();
         fw_time_poll();
+        fw_audit_poll(hal_clock_ms());
+        fw_md_poll();
         if (!sntp_started && fw_net_is_up()) {
             sntp_started = true;
             fw_time_start_sntp(cfg->sntp_server);

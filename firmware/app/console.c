@@ -5,7 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/accounts.h"
+#include "app/audit.h"
 #include "app/config.h"
+#include "app/notify.h"
+#include "app/policy.h"
+#include "app/sessions.h"
 #include "app/status.h"
 #include "app/timesync.h"
 #include "hal/hal_board.h"
@@ -13,6 +18,9 @@
 #include "hal/hal_console.h"
 #include "hal/hal_err.h"
 #include "lwip/ip4_addr.h"
+#include "sso/crypto.h"
+#include "sso/err.h"
+#include "sso/time.h"
 #include "util/log.h"
 
 static char line[FW_CONSOLE_LINE_MAX + 1];
@@ -77,6 +85,7 @@ static void cmd_sntp(int argc, char **argv)
     struct fw_settings s = *fw_config_get();
     const char *v;
     uint32_t ops = 0;
+    int rc;
     if (argc == 1) {
         fw_log_printf("sntp: %s", s.sntp_server[0] != '\0' ? s.sntp_server : "off");
         return;
@@ -87,7 +96,8 @@ static void cmd_sntp(int argc, char **argv)
         return;
     }
     memcpy(s.sntp_server, v, strlen(v) + 1);
-    report_save("sntp", fw_config_save(&s, &ops), ops, "; applies after reboot");
+    rc = fw_config_save(&s, &ops);
+    report_save("sntp", rc, ops, "; applies after reboot");
 }
 
 static bool parse_ip(const char *txt, uint32_t *out)
@@ -104,6 +114,7 @@ static void cmd_ip(int argc, char **argv)
 {
     struct fw_settings s = *fw_config_get();
     uint32_t ops = 0;
+    int rc;
     if (argc == 1) {
         char a[16], m[16], g[16], d[16];
         ip4_addr_t t;
@@ -132,7 +143,8 @@ static void cmd_ip(int argc, char **argv)
         fw_log_printf("ip: usage: ip dhcp | ip static ADDR MASK GATEWAY [DNS]");
         return;
     }
-    report_save("ip", fw_config_save(&s, &ops), ops, "; applies after reboot");
+    rc = fw_config_save(&s, &ops);
+    report_save("ip", rc, ops, "; applies after reboot");
 }
 
 static void cmd_clock_offset(int argc, char **argv)
@@ -155,11 +167,210 @@ static void cmd_clock_offset(int argc, char **argv)
         fw_log_printf("clock-offset: this board has no test clock");
         return;
     }
+    fw_time_test_restore();
     if (rc != HAL_OK || fw_time_now(&utc) != HAL_OK) {
         fw_log_printf("clock-offset: failed (%d)", rc);
         return;
     }
     fw_log_printf("clock-offset: %lld s, UTC now %lld", v, (long long)utc);
+}
+
+static void cmd_clock_unset(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    /* Test boards only: a real board cannot pretend to lose its time. */
+    if (hal_clock_set_test_offset(0) == HAL_ENOTSUP) {
+        fw_log_printf("clock-unset: this board has no test clock");
+        return;
+    }
+    fw_time_forget();
+}
+
+/* sso | sso disable: the break-glass switch (physical access is the trust root). */
+static void cmd_sso(int argc, char **argv)
+{
+    const struct sso_cfg *live = fw_config_sso();
+    char until[SSO_TIME_STR_SIZE] = "-";
+    struct sso_cfg *c;
+    uint32_t ops = 0;
+    int rc;
+    if (argc == 1) {
+        int64_t u = fw_policy_password_until(live);
+        if (u > 0) {
+            (void)sso_time_format(u, until, sizeof(until));
+        }
+        fw_log_printf("sso: %s, provider \"%s\", short name \"%s\", IdP %s, password login %s "
+                      "(until %s)",
+                      live->sp.enabled ? "enabled" : "disabled", live->sp.provider_name,
+                      live->sp.short_name,
+                      live->idp.entity_id[0] != '\0' ? live->idp.entity_id : "(none)",
+                      fw_policy_password_allowed(live) ? "allowed" : "refused", until);
+        return;
+    }
+    if (argc != 2 || strcmp(argv[1], "disable") != 0) {
+        fw_log_printf("sso: usage: sso [disable]");
+        return;
+    }
+    if (!live->sp.enabled) {
+        fw_log_printf("sso: already disabled");
+        return;
+    }
+    c = fw_config_edit();
+    c->sp.enabled = false;
+    c->sp.enabled_at_s = 0;
+    fw_audit(FW_EV_SSO_DISABLED, 0, "console", "break-glass: sso disable on the console");
+    rc = fw_config_commit(&ops);
+    report_save("sso", rc, ops, "");
+    if (rc == HAL_OK) {
+        unsigned i;
+        fw_log_printf("sso: DISABLED from the console; password login works again");
+        for (i = 0; i < live->account_count; i++) {
+            fw_notify_push(FW_NOTIFY_SSO_DISABLED, live->accounts[i].name,
+                           "Single sign-on was disabled from the device console (break-glass).");
+        }
+    }
+}
+
+static void cmd_recovery_login(int argc, char **argv)
+{
+    char pw[FW_GEN_PASSWORD_LEN + 1];
+    (void)argc;
+    (void)argv;
+    if (fw_recovery_issue(pw) != HAL_OK) {
+        fw_log_printf("recovery-login: no entropy; not issued");
+        return;
+    }
+    fw_audit(FW_EV_RECOVERY_ISSUED, 0, "console", "one-time recovery password issued (%d s)",
+             FW_RECOVERY_TTL_S);
+    fw_notify_push(FW_NOTIFY_RECOVERY_LOGIN, NULL,
+                   "A one-time recovery login was issued on the device console.");
+    /* Printed once, on the console only (never in the audit log). */
+    fw_log_printf("recovery-login: user \"%s\", one-time password %s (valid %d minutes, one "
+                  "login)",
+                  FW_RECOVERY_USER, pw, FW_RECOVERY_TTL_S / 60);
+    sso_crypto_zeroize(pw, sizeof(pw));
+}
+
+static void cmd_passwd(int argc, char **argv)
+{
+    char pw[FW_GEN_PASSWORD_LEN + 1];
+    struct sso_cfg *c;
+    int64_t now = 0;
+    uint32_t ops = 0;
+    enum sso_cfg_role role = SSO_CFG_ROLE_NONE;
+    int rc;
+    if (argc < 2 || argc > 3 ||
+        (argc == 3 && strcmp(argv[2], "admin") != 0 && strcmp(argv[2], "readonly") != 0)) {
+        fw_log_printf("passwd: usage: passwd USER [admin|readonly]  (a new random password "
+                      "is printed)");
+        return;
+    }
+    if (argc == 3) {
+        role = strcmp(argv[2], "admin") == 0 ? SSO_CFG_ROLE_ADMIN : SSO_CFG_ROLE_READONLY;
+    } else if (fw_account_find(fw_config_sso(), argv[1]) == NULL) {
+        role = SSO_CFG_ROLE_ADMIN;
+    }
+    if (fw_account_gen_password(pw) != HAL_OK) {
+        fw_log_printf("passwd: no entropy");
+        return;
+    }
+    (void)fw_time_now(&now);
+    c = fw_config_edit();
+    rc = fw_account_set(c, argv[1], pw, strlen(pw), role, now);
+    if (rc != HAL_OK) {
+        fw_config_abort();
+        fw_log_printf("passwd: %s", rc == HAL_ENOSPC   ? "the account table is full"
+                                    : rc == HAL_EINVAL ? "invalid user name"
+                                                       : "hashing failed");
+        sso_crypto_zeroize(pw, sizeof(pw));
+        return;
+    }
+    fw_audit(FW_EV_PASSWORD_CHANGED, 0, argv[1], "password set on the console");
+    rc = fw_config_commit(&ops);
+    report_save("passwd", rc, ops, "");
+    if (rc == HAL_OK) {
+        fw_log_printf("passwd: %s: new password %s", argv[1], pw);
+    }
+    sso_crypto_zeroize(pw, sizeof(pw));
+}
+
+static void cmd_audit(int argc, char **argv)
+{
+    const struct sso_cfg_audit *a = fw_config_audit_tail();
+    unsigned n = 10, i;
+    if (argc == 2) {
+        n = (unsigned)strtoul(argv[1], NULL, 10);
+    }
+    if (n > a->count) {
+        n = a->count;
+    }
+    for (i = a->count - n; i < a->count; i++) {
+        const struct sso_cfg_audit_entry *e = &a->e[i];
+        char t[SSO_TIME_STR_SIZE] = "?";
+        if (e->time_s > 0) {
+            (void)sso_time_format(e->time_s, t, sizeof(t));
+        }
+        fw_log_printf("  #%lu %s %s%s%s%s%s: %s", (unsigned long)e->seq, t,
+                      fw_audit_event_name(e->event), e->user[0] != '\0' ? " user=" : "", e->user,
+                      e->code != 0 ? " code=" : "", e->code != 0 ? sso_err_code(e->code) : "",
+                      e->detail);
+    }
+    fw_log_printf("audit: %u of %u entries shown, %u not yet saved, %lu audit-only saves", n,
+                  a->count, fw_audit_pending(), (unsigned long)fw_audit_flushes());
+}
+
+static void cmd_notices(int argc, char **argv)
+{
+    unsigned i;
+    (void)argc;
+    (void)argv;
+    for (i = 0; i < fw_notify_count(); i++) {
+        const struct fw_notice *n = fw_notify_at(i);
+        fw_log_printf("  #%lu to %s: %s", (unsigned long)n->seq, n->to, n->text);
+    }
+    fw_log_printf("notices: %u queued, %lu dropped", fw_notify_count(),
+                  (unsigned long)fw_notify_dropped());
+}
+
+static void cmd_sessions(int argc, char **argv)
+{
+    unsigned i;
+    (void)argc;
+    (void)argv;
+    for (i = 0; i < FW_SESSIONS_MAX; i++) {
+        const struct fw_session *s = fw_sess_at(i);
+        if (s != NULL) {
+            fw_log_printf("  %s %s %s %s", s->handle, s->user, fw_sess_role_name(s->role),
+                          fw_sess_method_name(s->method));
+        }
+    }
+    fw_log_printf("sessions: %u of %d in use", fw_sess_count(), FW_SESSIONS_MAX);
+}
+
+/* pbkdf2-bench [ITERATIONS]: what a password check costs on this board (docs/STORAGE.md
+ * records the figures). */
+static void cmd_pbkdf2_bench(int argc, char **argv)
+{
+    static const uint8_t salt[SSO_CFG_SALT_LEN] = {1, 2,  3,  4,  5,  6,  7, 8,
+                                                   9, 10, 11, 12, 13, 14, 15};
+    uint8_t out[SSO_CFG_HASH_LEN];
+    unsigned long iter = fw_account_iterations();
+    uint32_t t0, ms;
+    int rc;
+    if (argc == 2) {
+        iter = strtoul(argv[1], NULL, 10);
+    }
+    if (iter == 0 || iter > 1000000) {
+        fw_log_printf("pbkdf2-bench: iterations 1..1000000");
+        return;
+    }
+    t0 = hal_clock_ms();
+    rc = sso_crypto_pbkdf2_sha256("benchmark-password", 18, salt, sizeof(salt), (uint32_t)iter, out,
+                                  sizeof(out));
+    ms = hal_clock_ms() - t0;
+    fw_log_printf("pbkdf2-bench: %lu iterations in %lu ms (%s)", iter, (unsigned long)ms,
+                  rc == 0 ? "ok" : "failed");
 }
 
 static void cmd_reboot(int argc, char **argv)
@@ -190,7 +401,15 @@ static const struct cmd cmds[] = {
     {"hostname", "[NAME]", cmd_hostname},
     {"sntp", "[SERVER[:PORT]|off]", cmd_sntp},
     {"ip", "[dhcp|static ADDR MASK GATEWAY [DNS]]", cmd_ip},
+    {"sso", "[disable]", cmd_sso},
+    {"recovery-login", "", cmd_recovery_login},
+    {"passwd", "USER [admin|readonly]", cmd_passwd},
+    {"audit", "[N]", cmd_audit},
+    {"notices", "", cmd_notices},
+    {"sessions", "", cmd_sessions},
+    {"pbkdf2-bench", "[ITERATIONS]", cmd_pbkdf2_bench},
     {"clock-offset", "SECONDS", cmd_clock_offset},
+    {"clock-unset", "", cmd_clock_unset},
     {"reboot", "", cmd_reboot},
     {"factory-reset", "", cmd_factory_reset},
 };

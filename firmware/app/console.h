@@ -8,7 +8,16 @@
  *   hostname [NAME]              show or set (and save) the hostname
  *   sntp [SERVER[:PORT]|off]     show or set the SNTP server (applies after reboot)
  *   ip [dhcp|static A M G [DNS]] show or set the IPv4 configuration (after reboot)
+ *   sso [disable]                show SSO state; break-glass: disable SSO (saved)
+ *   recovery-login               print a one-time password for user "recovery" (admin,
+ *                                10 minutes, one login, works after the grace period)
+ *   passwd USER [admin|readonly] set a new random password (printed) for a local user
+ *   audit [N]                    the last N audit events (default 10)
+ *   notices                      the notification queue
+ *   sessions                     the open sessions (public handles, never IDs)
+ *   pbkdf2-bench [ITERATIONS]    time one PBKDF2-HMAC-SHA256 password hash on this board
  *   clock-offset SECONDS         test clock: shift UTC (boards with a test clock only)
+ *   clock-unset                  test clock: forget the time (as before SNTP answers)
  *   reboot                       warm reboot
  *   factory-reset                erase the config partition, then reboot
  *

@@ -1,6 +1,7 @@
 /* GET /api/v1/status: see status.h. */
 #include "app/status.h"
 
+#include "api/api_priv.h"
 #include "app/config.h"
 #include "app/timesync.h"
 #include "hal/hal_board.h"
@@ -28,6 +29,11 @@ static size_t free_heap(void)
 
 int fw_status_json(char *buf, size_t size, size_t *len)
 {
+    return fw_status_json_req(NULL, buf, size, len);
+}
+
+int fw_status_json_req(const struct fw_http_req *req, char *buf, size_t size, size_t *len)
+{
     struct fw_json j;
     char ip[16];
     int64_t utc;
@@ -49,20 +55,9 @@ int fw_status_json(char *buf, size_t size, size_t *len)
         fw_json_null(&j, "utc");
     }
     fw_json_uint(&j, "free_heap", free_heap());
+    if (req != NULL) {
+        api_status_extra(req, &j);
+    }
     fw_json_obj_end(&j);
     return fw_json_finish(&j, len);
-}
-
-void fw_status_handler(const struct fw_http_req *req, struct fw_http_resp *resp, void *ctx)
-{
-    size_t len = 0;
-    int rc;
-    (void)req;
-    (void)ctx;
-    rc = fw_status_json(resp->body, resp->body_size, &len);
-    if (rc != HAL_OK) {
-        resp->err = rc;
-        return;
-    }
-    resp->body_len = len;
 }

@@ -8,6 +8,9 @@
  *
  * free_heap = the sso/alloc.h budget left (limit - current) + lwIP's heap left
  * (MEM_SIZE - used). The console's `status` prints the same document.
+ *
+ * Over HTTP (fw_status_json_req) the document also carries "sso" (what the login page
+ * needs) and, for a client with a valid session cookie, "session" (docs/API.md).
  */
 #ifndef FW_STATUS_H
 #define FW_STATUS_H
@@ -19,7 +22,7 @@
 /** Write the status document into @p buf. @return HAL_OK or HAL_ENOSPC. */
 int fw_status_json(char *buf, size_t size, size_t *len);
 
-/** The route handler (ctx unused). */
-void fw_status_handler(const struct fw_http_req *req, struct fw_http_resp *resp, void *ctx);
+/** The document for @p req (NULL: the console's, without sso and session). */
+int fw_status_json_req(const struct fw_http_req *req, char *buf, size_t size, size_t *len);
 
 #endif /* FW_STATUS_H */

@@ -15,6 +15,7 @@ static char sntp_host[FW_SNTP_SERVER_MAX + 1]; /* lwIP keeps the pointer */
 static uint16_t sntp_port = 123;
 static uint32_t last_ms;
 static uint64_t uptime_ms;
+static int64_t known_since;
 
 void fw_time_boot(void)
 {
@@ -23,6 +24,7 @@ void fw_time_boot(void)
     uptime_ms = last_ms;
     if (hal_clock_utc(&now) == HAL_OK && now >= FW_TIME_MIN_VALID) {
         source = FW_TIME_RTC;
+        known_since = now;
         fw_log_printf("time: board clock trusted, UTC %lld", (long long)now);
     } else {
         source = FW_TIME_NONE;
@@ -74,6 +76,9 @@ void fw_time_sntp_set(uint32_t sec, uint32_t us)
     if (source != FW_TIME_SNTP) {
         fw_log_printf("time: synced by SNTP, UTC %lu", (unsigned long)sec);
     }
+    if (known_since == 0) {
+        known_since = (int64_t)sec;
+    }
     source = FW_TIME_SNTP;
 }
 
@@ -96,6 +101,32 @@ int fw_time_now(int64_t *unix_s)
         return HAL_ENODATA;
     }
     return hal_clock_utc(unix_s);
+}
+
+int fw_time_known_since(int64_t *unix_s)
+{
+    if (source == FW_TIME_NONE || known_since == 0) {
+        return HAL_ENODATA;
+    }
+    *unix_s = known_since;
+    return HAL_OK;
+}
+
+void fw_time_forget(void)
+{
+    source = FW_TIME_NONE;
+    known_since = 0;
+    fw_log_printf("time: forgotten (test); unknown until SNTP answers");
+}
+
+void fw_time_test_restore(void)
+{
+    int64_t now;
+    if (source == FW_TIME_NONE && hal_clock_utc(&now) == HAL_OK && now >= FW_TIME_MIN_VALID) {
+        source = FW_TIME_RTC;
+        known_since = now;
+        fw_log_printf("time: board clock trusted again, UTC %lld", (long long)now);
+    }
 }
 
 enum fw_time_source fw_time_source(void)

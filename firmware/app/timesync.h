@@ -45,6 +45,22 @@ uint64_t fw_time_uptime_s(void);
 /** @return 0 and the UTC in @p unix_s if known, else a negative HAL code. */
 int fw_time_now(int64_t *unix_s);
 
+/**
+ * @brief The UTC at which this boot first knew the time (board RTC at boot, or the first
+ *        SNTP answer). Anything a previous boot may have seen was issued before it: the
+ *        SSO endpoints refuse IdP-initiated assertions issued earlier, because the replay
+ *        cache lives in RAM and did not survive the reboot.
+ * @return 0, or HAL_ENODATA while the time is unknown.
+ */
+int fw_time_known_since(int64_t *unix_s);
+
+/** Tests (console `clock-unset` on boards with a test clock): forget the time, as on a
+ *  board without RTC before SNTP answers. */
+void fw_time_forget(void);
+
+/** Tests: trust the board clock again after fw_time_forget() (console clock-offset). */
+void fw_time_test_restore(void);
+
 enum fw_time_source fw_time_source(void);
 const char *fw_time_source_name(enum fw_time_source src);
 

@@ -48,8 +48,10 @@
 #ifndef FW_HTTP_OUT_SIZE
 #define FW_HTTP_OUT_SIZE 2048 /**< per-connection response buffer: head + dynamic body */
 #endif
+#ifndef FW_HTTP_RESP_HEAD_MAX
 #define FW_HTTP_RESP_HEAD_MAX 512 /**< part of the response buffer kept for the head */
-#define FW_HTTP_BODY_OUT_MAX  (FW_HTTP_OUT_SIZE - FW_HTTP_RESP_HEAD_MAX)
+#endif
+#define FW_HTTP_BODY_OUT_MAX (FW_HTTP_OUT_SIZE - FW_HTTP_RESP_HEAD_MAX)
 #ifndef FW_HTTP_EXTRA_HDRS_MAX
 #define FW_HTTP_EXTRA_HDRS_MAX 384 /**< extra response headers (Set-Cookie, Location) */
 #endif

@@ -187,9 +187,6 @@ int fw_http_parse_head(const char *buf, size_t len, size_t max, struct fw_http_r
     if (len > max) {
         len = max;
     }
-    if (has_bad_byte(buf, len)) {
-        return -400;
-    }
     /* RFC 9112 2.2: a server SHOULD ignore empty lines before the request line; we
      * refuse them instead (no client sends them on a fresh connection to us). */
     for (i = 3; i < len; i++) {
@@ -197,6 +194,11 @@ int fw_http_parse_head(const char *buf, size_t len, size_t max, struct fw_http_r
             end = buf + i - 3;
             break;
         }
+    }
+    /* Only the head is checked: body bytes that arrived with it (an XML upload with bare
+     * LFs, binary data) are not header bytes. */
+    if (has_bad_byte(buf, end != NULL ? (size_t)(end - buf) + 4 : len)) {
+        return -400;
     }
     if (end == NULL) {
         return len >= max ? -431 : 0;

@@ -112,17 +112,46 @@ static int slot_check(const struct fw_store *st, int slot, uint32_t *seq, uint32
     return HAL_OK;
 }
 
+/* Is the header area of @p slot erased (never written since the last erase)? */
+static int slot_erased(const struct fw_store *st, int slot, int *erased)
+{
+    uint8_t h[FW_STORE_PAYLOAD_OFF];
+    size_t i;
+    int rc = hal_flash_read(slot_base(st, slot), h, sizeof(h));
+    if (rc != HAL_OK) {
+        return rc;
+    }
+    *erased = 1;
+    for (i = 0; i < sizeof(h); i++) {
+        if (h[i] != st->info.erase_value) {
+            *erased = 0;
+        }
+    }
+    return HAL_OK;
+}
+
 /* Find the newest valid slot; st->newest = -1 if neither is valid. */
 static int scan(struct fw_store *st)
 {
     uint32_t seq[2] = {0, 0}, len, crc;
     int ok[2], slot;
     for (slot = 0; slot < 2; slot++) {
+        int erased = 0;
         int rc = slot_check(st, slot, &seq[slot], &len, &crc);
         if (rc != HAL_OK && rc != HAL_ENODATA) {
             return rc;
         }
         ok[slot] = rc == HAL_OK;
+        st->slot_seq[slot] = ok[slot] ? seq[slot] : 0;
+        if (ok[slot]) {
+            st->slot_state[slot] = FW_STORE_SLOT_VALID;
+        } else {
+            rc = slot_erased(st, slot, &erased);
+            if (rc != HAL_OK) {
+                return rc;
+            }
+            st->slot_state[slot] = erased ? FW_STORE_SLOT_EMPTY : FW_STORE_SLOT_DAMAGED;
+        }
     }
     if (ok[0] && ok[1]) {
         /* Equal numbers cannot come from this code; slot 0 wins to stay deterministic. */
@@ -160,20 +189,38 @@ int fw_store_open(struct fw_store *st)
 
 int fw_store_load(struct fw_store *st, uint8_t *buf, size_t size, size_t *len)
 {
-    uint32_t seq, plen, crc;
-    int rc;
     if (st->newest < 0) {
         return HAL_ENODATA;
     }
+    return fw_store_load_slot(st, st->newest, buf, size, len);
+}
+
+int fw_store_use_slot(struct fw_store *st, int slot)
+{
+    if (slot < 0 || slot > 1 || st->slot_state[slot] != FW_STORE_SLOT_VALID) {
+        return HAL_EINVAL;
+    }
+    st->newest = slot;
+    st->seq = st->slot_seq[slot];
+    return HAL_OK;
+}
+
+int fw_store_load_slot(struct fw_store *st, int slot, uint8_t *buf, size_t size, size_t *len)
+{
+    uint32_t seq, plen, crc;
+    int rc;
+    if (slot < 0 || slot > 1 || st->slot_state[slot] != FW_STORE_SLOT_VALID) {
+        return HAL_ENODATA;
+    }
     /* Validate again: the flash may have changed since open. */
-    rc = slot_check(st, st->newest, &seq, &plen, &crc);
+    rc = slot_check(st, slot, &seq, &plen, &crc);
     if (rc != HAL_OK) {
         return rc == HAL_ENODATA ? HAL_EIO : rc;
     }
     if (plen > size) {
         return HAL_ENOSPC;
     }
-    rc = hal_flash_read(slot_base(st, st->newest) + FW_STORE_PAYLOAD_OFF, buf, plen);
+    rc = hal_flash_read(slot_base(st, slot) + FW_STORE_PAYLOAD_OFF, buf, plen);
     if (rc != HAL_OK) {
         return rc;
     }
@@ -219,6 +266,7 @@ int fw_store_save(struct fw_store *st, const uint8_t *payload, size_t len)
     target = st->newest == 0 ? 1 : 0;
     seq = st->newest >= 0 ? st->seq + 1 : 1;
     base = slot_base(st, target);
+    st->slot_state[target] = FW_STORE_SLOT_DAMAGED; /* until the commit word is in */
 
     /* 1. Erase only the sectors the record occupies (less wear, shorter save). */
     need = FW_STORE_PAYLOAD_OFF + (uint32_t)len;
@@ -272,6 +320,8 @@ int fw_store_save(struct fw_store *st, const uint8_t *payload, size_t len)
     }
     st->newest = target;
     st->seq = seq;
+    st->slot_state[target] = FW_STORE_SLOT_VALID;
+    st->slot_seq[target] = seq;
     return HAL_OK;
 }
 
@@ -282,5 +332,7 @@ int fw_store_erase(struct fw_store *st)
     rc = erase_range(st, 0, 2 * st->slot_size);
     st->newest = -1;
     st->seq = 0;
+    memset(st->slot_state, FW_STORE_SLOT_EMPTY, sizeof(st->slot_state));
+    memset(st->slot_seq, 0, sizeof(st->slot_seq));
     return rc;
 }

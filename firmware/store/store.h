@@ -37,12 +37,23 @@
 #define FW_STORE_CMT_LEN     16u         /**< commit block (word + erased padding) */
 #define FW_STORE_PAYLOAD_OFF 48u         /**< payload offset inside a slot */
 
+/** What fw_store_open() found in a slot. */
+enum fw_store_slot_state {
+    FW_STORE_SLOT_EMPTY = 0, /**< header area erased: never written, after a reset, or a
+                                  save cut before it reached the header */
+    FW_STORE_SLOT_VALID,     /**< a complete record (both CRCs, commit word) */
+    FW_STORE_SLOT_DAMAGED,   /**< something written but not a valid record: an interrupted
+                                  save, or corruption */
+};
+
 struct fw_store {
     struct hal_flash_info info;
-    uint32_t slot_size; /**< bytes per slot, a multiple of the sector size */
-    int newest;         /**< slot of the newest valid record, -1 if none */
-    uint32_t seq;       /**< its sequence number (valid when newest >= 0) */
-    uint32_t last_ops;  /**< program + erase calls made by the last save or erase */
+    uint32_t slot_size;    /**< bytes per slot, a multiple of the sector size */
+    int newest;            /**< slot of the newest valid record, -1 if none */
+    uint32_t seq;          /**< its sequence number (valid when newest >= 0) */
+    uint32_t last_ops;     /**< program + erase calls made by the last save or erase */
+    uint8_t slot_state[2]; /**< enum fw_store_slot_state, per slot, as found at open */
+    uint32_t slot_seq[2];  /**< sequence number of a VALID slot */
 };
 
 /**
@@ -59,6 +70,23 @@ size_t fw_store_max_payload(const struct fw_store *st);
  * @return HAL_OK, HAL_ENODATA (no valid record), HAL_ENOSPC (@p size too small), HAL_EIO.
  */
 int fw_store_load(struct fw_store *st, uint8_t *buf, size_t size, size_t *len);
+
+/**
+ * @brief Copy the payload of @p slot (which must be VALID) into @p buf: for a caller that
+ *        cannot use the newest record (its payload does not decode) and falls back to
+ *        the older one.
+ * @return as fw_store_load(); HAL_ENODATA if @p slot holds no valid record.
+ */
+int fw_store_load_slot(struct fw_store *st, int slot, uint8_t *buf, size_t size, size_t *len);
+
+/**
+ * @brief Treat @p slot (VALID) as the record in use: the next save goes to the other
+ *        slot (overwriting an unusable newer record there) with sequence number
+ *        slot_seq[slot] + 1. Without this, a save after a fallback would overwrite the
+ *        only usable record.
+ * @return HAL_OK, or HAL_EINVAL if @p slot is not VALID.
+ */
+int fw_store_use_slot(struct fw_store *st, int slot);
 
 /**
  * @brief Write @p payload as the new record (sequence number + 1) into the older slot.

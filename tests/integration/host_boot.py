@@ -19,7 +19,7 @@ import time
 from lkhost import Device, TestFailure, check, exe_from_argv
 
 STATUS_KEYS = {"version", "board", "hostname", "uptime_s", "ip", "time_synced",
-               "time_source", "utc", "free_heap"}
+               "time_source", "utc", "free_heap", "sso"}
 
 
 def check_status(st, hostname, offset):
@@ -102,7 +102,9 @@ def main():
             check(dev.status()["hostname"] == "latchkey", "an invalid hostname was taken")
             m = dev.command("hostname lk-test-7",
                             r"hostname: saved \(record (\d+), (\d+) flash operations\)")
-            check(m.group(1) == "1", "first record number %s" % m.group(1))
+            # (record 1 is the first boot's admin account)
+            record = int(m.group(1))
+            check(record == 2, "first settings record number %d" % record)
             print("saving the settings took %s flash program/erase operations" % m.group(2))
             check(dev.status()["hostname"] == "lk-test-7", "hostname not live")
             dev.command("hostname", r"^hostname: lk-test-7$")
@@ -112,7 +114,7 @@ def main():
             dev.extra = []
             dev.start()
             dev.wait_up()
-            dev.wait_for(r"config: loaded record 1 ")
+            dev.wait_for(r"config: loaded record %d " % record)
             check("first boot" not in dev.output(), "second boot called itself first")
             check_status(dev.status(), "lk-test-7", 0)
 
@@ -173,8 +175,14 @@ def main():
             dev.wait_for(r"first boot: generated admin password: [a-z2-9]{16} ", start=start)
             dev.wait_for(r"http: listening on port 80", start=start)
             check_status(dev.status(), "latchkey", 0)
+            # Erased, then the next first boot wrote its admin account as record 1 in slot 0:
+            # slot 1 is blank and no byte of the old settings is left anywhere.
             with open(flash, "rb") as f:
-                check(f.read() == b"\xff" * 65536, "flash not erased by factory-reset")
+                data = f.read()
+            check(data[32768:] == b"\xff" * 32768, "slot 1 not erased by factory-reset")
+            check(b"lk-test-7" not in data, "old settings survived factory-reset")
+            check(data[0:4] == b"LKCF" and data[8:12] == b"\x01\0\0\0",
+                  "the first boot after the reset did not write record 1")
         finally:
             dev.stop()
     print("host boot test: passed")

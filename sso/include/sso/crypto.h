@@ -182,6 +182,19 @@ int sso_crypto_aes_cbc_decrypt(const uint8_t *key, size_t key_len, const uint8_t
 int sso_crypto_aes_gcm_decrypt(const uint8_t *key, size_t key_len, const uint8_t *in, size_t in_len,
                                uint8_t *out, size_t out_size, size_t *out_len);
 
+/**
+ * @brief PBKDF2-HMAC-SHA256 (RFC 8018 section 5.2), for local account passwords.
+ *
+ * Cost grows linearly with @p iterations (two SHA-256 compressions each); the caller
+ * chooses the count and stores it with the hash. The HMAC context takes a few hundred
+ * bytes from sso_calloc() and is freed before returning.
+ *
+ * @param out_len  1..SSO_MD_MAX_SIZE bytes of output.
+ * @return SSO_OK, SSO_E_INVAL (zero iterations, bad lengths), SSO_E_NOMEM.
+ */
+int sso_crypto_pbkdf2_sha256(const void *password, size_t pw_len, const uint8_t *salt,
+                             size_t salt_len, uint32_t iterations, uint8_t *out, size_t out_len);
+
 /** Constant-time comparison: 0 if equal. */
 int sso_crypto_ct_memcmp(const void *a, const void *b, size_t len);
 

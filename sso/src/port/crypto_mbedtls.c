@@ -28,6 +28,7 @@
 #include "mbedtls/error.h"
 #include "mbedtls/gcm.h"
 #include "mbedtls/pk.h"
+#include "mbedtls/pkcs5.h"
 #include "mbedtls/platform_util.h"
 #include "mbedtls/rsa.h"
 #include "mbedtls/sha1.h"
@@ -981,6 +982,25 @@ out:
     mbedtls_gcm_free(gcm);
     sso_free(gcm);
     return rc;
+}
+
+/* ---- password hashing ------------------------------------------------------------------ */
+
+int sso_crypto_pbkdf2_sha256(const void *password, size_t pw_len, const uint8_t *salt,
+                             size_t salt_len, uint32_t iterations, uint8_t *out, size_t out_len)
+{
+    int rc;
+    if ((password == NULL && pw_len > 0) || (salt == NULL && salt_len > 0) || out == NULL ||
+        iterations == 0 || out_len == 0 || out_len > SSO_MD_MAX_SIZE) {
+        return SSO_E_INVAL;
+    }
+    rc = mbedtls_pkcs5_pbkdf2_hmac_ext(MBEDTLS_MD_SHA256, (const unsigned char *)password, pw_len,
+                                       salt, salt_len, iterations, (uint32_t)out_len, out);
+    if (rc != 0) {
+        sso_crypto_zeroize(out, out_len);
+        return rc == MBEDTLS_ERR_MD_ALLOC_FAILED ? SSO_E_NOMEM : SSO_E_INTERNAL;
+    }
+    return SSO_OK;
 }
 
 /* ---- constant time, wiping ------------------------------------------------------------ */

@@ -214,7 +214,25 @@ TEST_CASE(json_writer)
     TEST_EQ(fw_json_finish(&j, &len), HAL_EINVAL);
 }
 
+/* Body bytes that arrive in the same read as the head are not head bytes: an XML upload
+ * with bare LFs, or binary, must not make the head a 400. The head itself stays strict. */
+TEST_CASE(body_bytes_after_the_head_are_not_checked)
+{
+    static const char in[] = "POST /api/v1/sso/import HTTP/1.1\r\nHost: h\r\n"
+                             "Content-Type: application/xml\r\nContent-Length: 12\r\n\r\n"
+                             "<a>\n\x01\x7f</a>\n";
+    static const char bad[] = "POST / HTTP/1.1\r\nHost: h\nX: y\r\n\r\n<a>\n</a>";
+    struct fw_http_req req;
+    int n = parse(in, &req);
+    TEST_EQ(n, (int)(strstr(in, "<a>") - in));
+    TEST_EQ(req.content_length, 12);
+    TEST_EQ(parse(bad, &req), -400);
+    /* a partial head is still checked as it arrives */
+    TEST_EQ(parse("POST / HTTP/1.1\r\nHost: h\n", &req), -400);
+}
+
 static const struct lk_test_case cases[] = {
+    LK_CASE(body_bytes_after_the_head_are_not_checked),
     LK_CASE(simple_get),
     LK_CASE(methods_and_versions),
     LK_CASE(incomplete_heads_wait),

@@ -305,7 +305,70 @@ TEST_CASE(power_cut_sweep)
     TEST_TRUE(olds > 0);
 }
 
+/* Slot states as found at open, and the fallback a caller makes when the newest record's
+ * payload is unusable: load the older slot, use it, and the next save replaces the bad
+ * one while the older record stays. */
+TEST_CASE(slot_states_and_fallback_to_older_slot)
+{
+    struct fw_store st;
+    uint8_t p1[40], p2[40];
+    size_t len = 0;
+    fake_flash_setup(64 * 1024, 4096, 4);
+    TEST_OK(fw_store_open(&st));
+    TEST_EQ(st.slot_state[0], FW_STORE_SLOT_EMPTY);
+    TEST_EQ(st.slot_state[1], FW_STORE_SLOT_EMPTY);
+    fill(p1, sizeof(p1), 1);
+    fill(p2, sizeof(p2), 2);
+    TEST_OK(fw_store_save(&st, p1, sizeof(p1))); /* slot 0, seq 1 */
+    TEST_OK(fw_store_save(&st, p2, sizeof(p2))); /* slot 1, seq 2 */
+    TEST_OK(fw_store_open(&st));
+    TEST_EQ(st.slot_state[0], FW_STORE_SLOT_VALID);
+    TEST_EQ(st.slot_state[1], FW_STORE_SLOT_VALID);
+    TEST_EQ(st.slot_seq[0], 1);
+    TEST_EQ(st.slot_seq[1], 2);
+    TEST_EQ(st.newest, 1);
+    /* the caller finds slot 1 unusable and falls back */
+    TEST_OK(fw_store_load_slot(&st, 0, buf, sizeof(buf), &len));
+    TEST_EQ(len, sizeof(p1));
+    TEST_MEM_EQ(buf, p1, sizeof(p1));
+    TEST_OK(fw_store_use_slot(&st, 0));
+    TEST_EQ(st.newest, 0);
+    TEST_EQ(st.seq, 1);
+    /* the next save goes to slot 1 (seq 2 again) and slot 0 stays */
+    fill(p2, sizeof(p2), 3);
+    TEST_OK(fw_store_save(&st, p2, sizeof(p2)));
+    TEST_EQ(st.newest, 1);
+    TEST_EQ(st.seq, 2);
+    TEST_OK(fw_store_open(&st));
+    TEST_EQ(st.newest, 1);
+    TEST_OK(fw_store_load(&st, buf, sizeof(buf), &len));
+    TEST_MEM_EQ(buf, p2, sizeof(p2));
+    TEST_OK(fw_store_load_slot(&st, 0, buf, sizeof(buf), &len));
+    TEST_MEM_EQ(buf, p1, sizeof(p1));
+    /* a damaged slot (a flipped payload byte) is reported as such */
+    fake_flash_mem()[32 * 1024 + 48 + 3] ^= 0x01;
+    TEST_OK(fw_store_open(&st));
+    TEST_EQ(st.slot_state[1], FW_STORE_SLOT_DAMAGED);
+    TEST_EQ(st.newest, 0);
+    TEST_EQ(fw_store_load_slot(&st, 1, buf, sizeof(buf), &len), HAL_ENODATA);
+    TEST_EQ(fw_store_use_slot(&st, 1), HAL_EINVAL);
+    TEST_EQ(fw_store_use_slot(&st, 2), HAL_EINVAL);
+    /* an interrupted save (cut while programming the header: erase, payload, header)
+     * leaves its target damaged, the other valid */
+    fake_flash_cut_after(3);
+    TEST_TRUE(fw_store_save(&st, p1, sizeof(p1)) != HAL_OK);
+    fake_flash_power_on();
+    TEST_OK(fw_store_open(&st));
+    TEST_EQ(st.slot_state[1], FW_STORE_SLOT_DAMAGED);
+    TEST_EQ(st.slot_state[0], FW_STORE_SLOT_VALID);
+    TEST_OK(fw_store_erase(&st));
+    TEST_OK(fw_store_open(&st));
+    TEST_EQ(st.slot_state[0], FW_STORE_SLOT_EMPTY);
+    TEST_EQ(st.slot_state[1], FW_STORE_SLOT_EMPTY);
+}
+
 static const struct lk_test_case cases[] = {
+    LK_CASE(slot_states_and_fallback_to_older_slot),
     LK_CASE(crc32_check_value),
     LK_CASE(empty_flash_has_no_record),
     LK_CASE(saves_alternate_and_newest_wins),

@@ -1,0 +1,264 @@
+/* IdP metadata import, fetch state machine, refresh schedule: see mdimport.h. */
+#include "app/mdimport.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app/audit.h"
+#include "app/config.h"
+#include "app/timesync.h"
+#include "hal/hal_err.h"
+#include "sso/err.h"
+#include "sso/md.h"
+#include "sso/time.h"
+#include "util/log.h"
+
+static struct sso_md_idp md; /* ~10 KB: static, not on the stack */
+
+static enum fw_md_fetch_state fetch_state = FW_MD_IDLE;
+static struct fw_md_err fetch_err;
+static int64_t fetch_finished_at;
+static bool fetch_is_refresh;
+static int64_t next_refresh;
+static char last_refresh_error[sizeof(((struct fw_md_err *)0)->detail)];
+static bool have_refresh_error;
+
+const char *fw_md_source_name(unsigned src)
+{
+    switch (src) {
+    case SSO_CFG_IDP_URL:
+        return "url";
+    case SSO_CFG_IDP_PASTED:
+        return "pasted";
+    case SSO_CFG_IDP_MANUAL:
+        return "manual";
+    default:
+        return NULL;
+    }
+}
+
+static void set_err(struct fw_md_err *e, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_err(struct fw_md_err *e, int rc, const char *fmt, ...)
+{
+    va_list ap;
+    (void)snprintf(e->code, sizeof(e->code), "%s", sso_err_code(rc));
+    va_start(ap, fmt);
+    (void)vsnprintf(e->detail, sizeof(e->detail), fmt, ap);
+    va_end(ap);
+}
+
+/* The sentences the admin reads (issue 4: "errors are specific and human"). */
+static void describe(struct fw_md_err *e, int rc)
+{
+    switch (rc) {
+    case SSO_E_MD_NO_IDP:
+        set_err(e, rc, "Metadata has no IDPSSODescriptor.");
+        break;
+    case SSO_E_MD_NO_SSO:
+        set_err(e, rc, "Metadata has no HTTP-Redirect or HTTP-POST SingleSignOnService.");
+        break;
+    case SSO_E_MD_NO_CERT:
+        set_err(e, rc, "Metadata has no signing certificate.");
+        break;
+    case SSO_E_MD_CERT:
+        set_err(e, rc, "A signing certificate in the metadata cannot be parsed.");
+        break;
+    case SSO_E_MD_TOO_MANY:
+        set_err(e, rc, "Metadata describes several IdPs; set the IdP Entity ID to choose one.");
+        break;
+    case SSO_E_XML_LIMIT:
+        set_err(e, rc, "Metadata exceeds a size, depth or count limit of this device.");
+        break;
+    case SSO_E_NOMEM:
+        set_err(e, rc, "Not enough memory to parse the metadata; try again.");
+        break;
+    default:
+        set_err(e, rc, "Metadata is not usable: %s.", sso_strerror(rc));
+        break;
+    }
+}
+
+int fw_md_apply_xml(struct sso_cfg *c, char *xml, size_t len, enum sso_cfg_idp_source src,
+                    int64_t now_s, struct fw_md_err *err)
+{
+    static struct sso_cfg_idp idp; /* 9 KB: not on the stack */
+    unsigned i;
+    int rc;
+    memset(err, 0, sizeof(*err));
+    if (len > SSO_CFG_MD_MAX_BYTES) {
+        describe(err, SSO_E_XML_LIMIT);
+        return -1;
+    }
+    rc = sso_md_parse(&md, xml, len, NULL);
+    if (rc == SSO_E_MD_TOO_MANY && c->idp.entity_id[0] != '\0') {
+        /* An aggregate: the configured entity ID chooses. The buffer was parsed in place,
+         * so the caller's bytes may have changed; the parser accepts its own output. */
+        rc = sso_md_parse(&md, xml, len, c->idp.entity_id);
+    }
+    if (rc == SSO_OK && now_s > 0) {
+        rc = sso_md_check_valid(&md, now_s);
+        if (rc != SSO_OK) {
+            char t[SSO_TIME_STR_SIZE];
+            (void)sso_time_format(md.valid_until_s, t, sizeof(t));
+            set_err(err, rc, "Metadata expired at %s (validUntil).", t);
+            return -1;
+        }
+    }
+    if (rc != SSO_OK) {
+        describe(err, rc);
+        return -1;
+    }
+    memset(&idp, 0, sizeof(idp));
+    if (md.entity_id[0] != '\0') {
+        memcpy(idp.entity_id, md.entity_id, sizeof(idp.entity_id));
+        idp.entity_id_found = true;
+    } else if (!c->idp.entity_id_found) {
+        /* Not in the metadata (Okta catalog apps): keep what the admin typed. An ID that
+         * came from an earlier import of other metadata is not carried over. */
+        memcpy(idp.entity_id, c->idp.entity_id, sizeof(idp.entity_id));
+    }
+    memcpy(idp.sso_redirect, md.sso_redirect, sizeof(idp.sso_redirect));
+    memcpy(idp.sso_post, md.sso_post, sizeof(idp.sso_post));
+    idp.source = (uint8_t)src;
+    idp.imported_at_s = now_s > 0 ? now_s : 0;
+    idp.valid_until_s = md.has_valid_until && md.valid_until_s > 0 ? md.valid_until_s : 0;
+    idp.cache_duration_s =
+        md.has_cache_duration && md.cache_duration_s > 0 ? md.cache_duration_s : 0;
+    idp.cert_count = md.cert_count;
+    for (i = 0; i < md.cert_count && i < SSO_CFG_MD_MAX_CERTS; i++) {
+        if (md.certs[i].der_len > SSO_CFG_CERT_MAX_DER) {
+            describe(err, SSO_E_XML_LIMIT);
+            return -1;
+        }
+        memcpy(idp.certs[i].der, md.certs[i].der, md.certs[i].der_len);
+        idp.certs[i].len = (uint16_t)md.certs[i].der_len;
+    }
+    c->idp = idp;
+    return 0;
+}
+
+/* ---- schedule ------------------------------------------------------------------------- */
+
+void fw_md_reschedule(void)
+{
+    const struct sso_cfg *c = fw_config_sso();
+    int64_t interval = FW_MD_REFRESH_DEFAULT_S, at;
+    if (c->idp.source != SSO_CFG_IDP_URL || c->sp.metadata_url[0] == '\0' ||
+        c->idp.imported_at_s <= 0) {
+        next_refresh = 0;
+        return;
+    }
+    if (c->idp.cache_duration_s > 0 && c->idp.cache_duration_s < interval) {
+        interval = c->idp.cache_duration_s;
+    }
+    if (interval < FW_MD_REFRESH_MIN_S) {
+        interval = FW_MD_REFRESH_MIN_S;
+    }
+    at = c->idp.imported_at_s + interval;
+    if (c->idp.valid_until_s > 0 && c->idp.valid_until_s - 3600 < at) {
+        at = c->idp.valid_until_s - 3600;
+    }
+    if (at < c->idp.imported_at_s + FW_MD_REFRESH_MIN_S) {
+        at = c->idp.imported_at_s + FW_MD_REFRESH_MIN_S;
+    }
+    next_refresh = at;
+}
+
+int64_t fw_md_next_refresh(void)
+{
+    return next_refresh;
+}
+
+const char *fw_md_last_refresh_error(void)
+{
+    return have_refresh_error ? last_refresh_error : NULL;
+}
+
+/* ---- fetch ---------------------------------------------------------------------------- */
+
+enum fw_md_fetch_state fw_md_fetch_state(void)
+{
+    return fetch_state;
+}
+
+const struct fw_md_err *fw_md_fetch_error(void)
+{
+    return &fetch_err;
+}
+
+int64_t fw_md_fetch_finished_at(void)
+{
+    return fetch_finished_at;
+}
+
+/* The fetch finished with @p body (or failed with @p err): import, save, audit. */
+static void fetch_done(char *body, size_t len, const struct fw_md_err *ferr)
+{
+    const struct sso_cfg *live = fw_config_sso();
+    struct fw_md_err err;
+    int64_t now = 0;
+    int rc;
+    if (fw_time_now(&now) != HAL_OK) {
+        now = 0;
+    }
+    fetch_finished_at = now;
+    if (ferr != NULL) {
+        err = *ferr;
+    } else {
+        struct sso_cfg *c = fw_config_edit();
+        if (fw_md_apply_xml(c, body, len, SSO_CFG_IDP_URL, now, &err) != 0) {
+            fw_config_abort();
+        } else if ((rc = fw_config_commit(NULL)) != HAL_OK) {
+            set_err(&err, SSO_E_IO, "The configuration could not be saved (error %d).", rc);
+        } else {
+            fetch_state = FW_MD_DONE;
+            have_refresh_error = false;
+            memset(&fetch_err, 0, sizeof(fetch_err));
+            fw_audit(fetch_is_refresh ? FW_EV_METADATA_REFRESHED : FW_EV_METADATA_IMPORTED, 0, NULL,
+                     "from %s: %u certificate(s)", live->sp.metadata_url, live->idp.cert_count);
+            fw_md_reschedule();
+            return;
+        }
+    }
+    fetch_state = FW_MD_FAILED;
+    fetch_err = err;
+    if (fetch_is_refresh) {
+        /* The last good settings stay; say why, and try again later. */
+        (void)snprintf(last_refresh_error, sizeof(last_refresh_error), "%s", err.detail);
+        have_refresh_error = true;
+        next_refresh = now + FW_MD_RETRY_S;
+        fw_audit(FW_EV_METADATA_REFRESH_FAILED, 0, NULL, "%s: %s", err.code, err.detail);
+    } else {
+        fw_audit(FW_EV_METADATA_IMPORT_FAILED, 0, NULL, "%s: %s", err.code, err.detail);
+    }
+}
+
+int fw_md_fetch_start(bool refresh)
+{
+    const struct sso_cfg *c = fw_config_sso();
+    if (fetch_state == FW_MD_FETCHING) {
+        return HAL_EAGAIN;
+    }
+    if (c->sp.metadata_url[0] == '\0') {
+        return HAL_EINVAL;
+    }
+    (void)refresh;
+    (void)fetch_done;
+    /* No HTTPS client in this build yet (firmware/fetch/ arrives with the TLS work). */
+    return HAL_ENOTSUP;
+}
+
+void fw_md_poll(void)
+{
+    int64_t now;
+    if (next_refresh == 0 || fetch_state == FW_MD_FETCHING || fw_time_now(&now) != HAL_OK ||
+        now < next_refresh) {
+        return;
+    }
+    if (fw_md_fetch_start(true) != HAL_OK) {
+        next_refresh = now + FW_MD_RETRY_S;
+    }
+}

@@ -1,0 +1,586 @@
+/* /sso/<short>/{login,acs,metadata,logout}: see endpoints.h. */
+#include "sso/endpoints.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api_priv.h"
+#include "api/handlers.h"
+#include "app/audit.h"
+#include "app/config.h"
+#include "app/policy.h"
+#include "app/sessions.h"
+#include "app/timesync.h"
+#include "hal/hal_clock.h"
+#include "hal/hal_entropy.h"
+#include "hal/hal_err.h"
+#include "sso/alloc.h"
+#include "sso/authn.h"
+#include "sso/b64.h"
+#include "sso/err.h"
+#include "sso/resp.h"
+#include "sso/spmd.h"
+#include "sso/url.h"
+#include "util/log.h"
+
+#define NAMEID_TRANSIENT "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
+
+static struct sso_authn_pending pending;
+static struct {
+    char id[SSO_AUTHN_ID_SIZE];
+    int64_t expires_s;
+} consumed[FW_SSO_CONSUMED_MAX];
+static unsigned consumed_next;
+static struct sso_replay replay;
+static struct sso_resp_result result; /* ~6 KB: static */
+static uint32_t last_validation_ms;
+
+void fw_sso_reset(void)
+{
+    sso_authn_pending_init(&pending);
+    memset(consumed, 0, sizeof(consumed));
+    sso_replay_init(&replay);
+}
+
+uint32_t fw_sso_last_validation_ms(void)
+{
+    return last_validation_ms;
+}
+
+static int rng(void *ctx, uint8_t *buf, size_t len)
+{
+    (void)ctx;
+    return hal_entropy_fill(buf, len) == HAL_OK ? 0 : -1;
+}
+
+/* ---- pages -------------------------------------------------------------------------- */
+
+static void html_escaped(struct fw_http_resp *r, const char *s)
+{
+    for (; *s != '\0'; s++) {
+        switch (*s) {
+        case '<':
+            (void)fw_http_resp_write(r, "&lt;", 4);
+            break;
+        case '>':
+            (void)fw_http_resp_write(r, "&gt;", 4);
+            break;
+        case '&':
+            (void)fw_http_resp_write(r, "&amp;", 5);
+            break;
+        case '"':
+            (void)fw_http_resp_write(r, "&quot;", 6);
+            break;
+        case '\'':
+            (void)fw_http_resp_write(r, "&#39;", 5);
+            break;
+        default:
+            (void)fw_http_resp_write(r, s, 1);
+            break;
+        }
+    }
+}
+
+static void put(struct fw_http_resp *r, const char *s)
+{
+    (void)fw_http_resp_write(r, s, strlen(s));
+}
+
+/* A short, honest page: what happened, what to do, the reason code for the admin. */
+static void page(struct fw_http_resp *r, int status, const char *title, const char *text,
+                 const char *code)
+{
+    fw_http_resp_set(r, status, "text/html; charset=utf-8");
+    r->body_len = 0;
+    r->static_body = NULL;
+    put(r, "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta "
+           "name=\"viewport\" content=\"width=device-width\"><title>");
+    html_escaped(r, title);
+    put(r, "</title></head><body><main><h1>");
+    html_escaped(r, title);
+    put(r, "</h1><p>");
+    html_escaped(r, text);
+    put(r, "</p>");
+    if (code != NULL) {
+        put(r, "<p>Reason code: <code>");
+        html_escaped(r, code);
+        put(r, "</code> (details are in the device's audit log).</p>");
+    }
+    put(r, "<p><a href=\"/login\">Back to sign-in</a></p></main></body></html>");
+    (void)fw_http_resp_header(r, "Content-Security-Policy", "default-src 'none'");
+}
+
+/* ---- path ------------------------------------------------------------------------------ */
+
+/* /sso/<short>/<action>: does <short> name the configured provider? */
+static bool parse_path(const struct fw_http_req *req, struct fw_http_str *action)
+{
+    const struct sso_cfg *c = fw_config_sso();
+    const char *p = req->path.p + 5; /* after "/sso/" */
+    size_t left = req->path.len - 5, sl = strlen(c->sp.short_name);
+    if (req->path.len < 5 || sl == 0 || left <= sl + 1 || memcmp(p, c->sp.short_name, sl) != 0 ||
+        p[sl] != '/') {
+        return false;
+    }
+    action->p = p + sl + 1;
+    action->len = left - sl - 1;
+    return true;
+}
+
+static bool is(struct fw_http_str s, const char *lit)
+{
+    return s.len == strlen(lit) && memcmp(s.p, lit, s.len) == 0;
+}
+
+/* ---- /login -------------------------------------------------------------------------- */
+
+static void sso_login(const struct fw_http_req *req, struct fw_http_resp *r)
+{
+    static char acs[SSO_CFG_URL_MAX], ent[SSO_CFG_URL_MAX], out[2048];
+    const struct sso_cfg *c = fw_config_sso();
+    char relay[SSO_CFG_RELAY_STATE_MAX + 1];
+    struct sso_authn_request ar;
+    struct sso_authn_params ap;
+    size_t rlen = 0, needed = 0;
+    bool redirect;
+    int64_t now;
+    int rc;
+
+    if (!c->sp.enabled) {
+        page(r, 403, "Single sign-on is off",
+             "Single sign-on is not enabled on this device. Sign in with your password.", NULL);
+        return;
+    }
+    if (!fw_policy_sso_ready(c, NULL, 0) || sso_cfg_sp_urls(&c->sp, acs, ent) != SSO_OK) {
+        page(r, 409, "Single sign-on is not configured",
+             "The single sign-on settings are incomplete. An administrator must finish them.",
+             NULL);
+        return;
+    }
+    if (fw_time_now(&now) != HAL_OK) {
+        /* No time, no SSO: assertion validity windows cannot be checked. */
+        fw_audit(FW_EV_SSO_LOGIN_REFUSED, SSO_E_RESP_TIME_UNKNOWN, NULL,
+                 "SSO login before the clock was set");
+        page(r, 503, "The device clock is not set",
+             "Single sign-on needs the correct time to check the identity provider's answer, "
+             "and this device has not learned it yet (SNTP). Try again in a minute, or sign in "
+             "with your password.",
+             sso_err_code(SSO_E_RESP_TIME_UNKNOWN));
+        return;
+    }
+    relay[0] = '\0';
+    /* ?next=/path: where to land after login; only a device-local path (no open
+     * redirect), else the configured default. */
+    if (sso_url_form_get(req->query.p, req->query.len, "next", relay, sizeof(relay), &rlen) != 1 ||
+        !sso_url_relay_state_ok(relay, rlen)) {
+        (void)snprintf(relay, sizeof(relay), "%s", c->sp.default_relay_state);
+    }
+    rc = sso_authn_new(&ar, now, rng, NULL);
+    if (rc == SSO_OK) {
+        rc = sso_authn_pending_add(&pending, ar.id, now, now + FW_SSO_REQUEST_TTL_S);
+    }
+    if (rc != SSO_OK) {
+        page(r, 500, "Sign-in could not start", "The device could not create a request.",
+             sso_err_code(rc));
+        return;
+    }
+    memset(&ap, 0, sizeof(ap));
+    ap.sp_entity_id = ent;
+    ap.acs_url = acs;
+    ap.idp_sso_url = fw_policy_idp_sso_url(c, &redirect);
+    ap.relay_state = relay[0] != '\0' ? relay : NULL;
+    if (redirect) {
+        rc = sso_authn_redirect_url(out, sizeof(out), &needed, &ar, &ap);
+        if (rc == SSO_OK && fw_http_resp_header(r, "Location", out) == HAL_OK) {
+            fw_http_resp_set(r, 302, "text/html; charset=utf-8");
+            put(r, "<!doctype html><title>Redirecting</title><p>Redirecting to the identity "
+                   "provider.</p>");
+            return;
+        }
+    } else {
+        /* The IdP takes only HTTP-POST: an auto-submitting form (the body is the page). */
+        fw_http_resp_set(r, 200, "text/html; charset=utf-8");
+        rc = sso_authn_post_form(r->body, r->body_size, &needed, &ar, &ap);
+        if (rc == SSO_OK) {
+            r->body_len = strlen(r->body);
+            return;
+        }
+        r->body_len = 0;
+    }
+    page(r, 500, "Sign-in could not start",
+         "The request to the identity provider could not be built (a URL is too long?).",
+         sso_err_code(rc));
+}
+
+/* ---- /acs ---------------------------------------------------------------------------- */
+
+static bool is_form(const struct fw_http_req *req)
+{
+    static const char want[] = "application/x-www-form-urlencoded";
+    struct fw_http_str ct;
+    size_t n = sizeof(want) - 1, i;
+    if (!fw_http_req_header(req, "Content-Type", &ct) || ct.len < n) {
+        return false;
+    }
+    for (i = 0; i < n; i++) {
+        if ((ct.p[i] | 0x20) != want[i] && ct.p[i] != want[i]) {
+            return false;
+        }
+    }
+    return ct.len == n || ct.p[n] == ';' || ct.p[n] == ' ';
+}
+
+/* Outstanding requests for the validator: the pending table plus the consumed ring (so
+ * that a second post reaches the replay cache; see endpoints.h). */
+static unsigned outstanding(const char **ids, int64_t now)
+{
+    unsigned n = 0, i;
+    for (i = 0; i < SSO_CFG_AUTHN_PENDING_MAX; i++) {
+        if (pending.e[i].id[0] != '\0' && pending.e[i].expires_s > now) {
+            ids[n++] = pending.e[i].id;
+        }
+    }
+    for (i = 0; i < FW_SSO_CONSUMED_MAX; i++) {
+        if (consumed[i].id[0] != '\0' && consumed[i].expires_s > now) {
+            ids[n++] = consumed[i].id;
+        }
+    }
+    return n;
+}
+
+static bool was_consumed(const char *id, int64_t now)
+{
+    unsigned i;
+    for (i = 0; i < FW_SSO_CONSUMED_MAX; i++) {
+        if (consumed[i].id[0] != '\0' && consumed[i].expires_s > now &&
+            strcmp(consumed[i].id, id) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void fail_page(struct fw_http_resp *r, int code)
+{
+    page(r, 403, "Sign-in failed",
+         "The identity provider's answer was refused, so no session was opened. Try again "
+         "from the sign-in page; if it keeps failing, an administrator can find the reason in "
+         "the audit log.",
+         sso_err_code(code));
+}
+
+/* The user name: the NameID, or the first value of the configured attribute. */
+static const char *user_name(const struct sso_cfg *c, const char **why)
+{
+    const char *u;
+    int a;
+    if (c->sp.username_attribute[0] == '\0') {
+        if (strcmp(result.name_id_format, NAMEID_TRANSIENT) == 0) {
+            *why = "NameID is transient (not a user name); set username_attribute";
+            return NULL;
+        }
+        u = result.name_id;
+    } else {
+        a = sso_resp_attr_find(&result, c->sp.username_attribute);
+        if (a < 0 || result.attrs[a].value_count == 0) {
+            *why = "the username attribute is missing";
+            return NULL;
+        }
+        u = sso_resp_attr_value(&result, (unsigned)a, 0);
+    }
+    if (u == NULL || u[0] == '\0') {
+        *why = "the user name is empty";
+        return NULL;
+    }
+    if (strlen(u) > SSO_CFG_USER_MAX || !sso_cfg_text_ok(u, strlen(u))) {
+        *why = "the user name is too long or not printable";
+        return NULL;
+    }
+    return u;
+}
+
+static enum sso_cfg_role map_role(const struct sso_cfg *c)
+{
+    const char *vals[SSO_CFG_RESP_MAX_VALUES];
+    unsigned n = 0, j;
+    int a = sso_resp_attr_find(&result, c->sp.role_attribute);
+    if (a < 0) {
+        return SSO_CFG_ROLE_NONE;
+    }
+    for (j = 0; j < result.attrs[a].value_count && n < SSO_CFG_RESP_MAX_VALUES; j++) {
+        vals[n++] = sso_resp_attr_value(&result, (unsigned)a, j);
+    }
+    return sso_cfg_map_role(&c->sp, vals, n);
+}
+
+static void sso_acs(const struct fw_http_req *req, struct fw_http_resp *r)
+{
+    static char acs[SSO_CFG_URL_MAX], ent[SSO_CFG_URL_MAX];
+    const struct sso_cfg *c = fw_config_sso();
+    const char *ids[SSO_CFG_AUTHN_PENDING_MAX + FW_SSO_CONSUMED_MAX];
+    char relay[SSO_CFG_RELAY_STATE_MAX + 1], cookie[FW_SESS_COOKIE_MAX];
+    struct sso_resp_config rc_cfg;
+    struct sso_resp_params params;
+    struct sso_resp_error err;
+    struct fw_session *s = NULL;
+    const char *user, *why = NULL;
+    enum sso_cfg_role role;
+    char *buf = NULL;
+    size_t len = 0, rlen = 0;
+    int64_t now = 0, floor_s = 0, lifetime;
+    uint32_t t0;
+    unsigned i;
+    int rc;
+
+    if (!is_form(req)) {
+        page(r, 415, "Sign-in failed", "The identity provider did not post a form.", NULL);
+        return;
+    }
+    if (!c->sp.enabled || !fw_policy_sso_ready(c, NULL, 0) ||
+        sso_cfg_sp_urls(&c->sp, acs, ent) != SSO_OK) {
+        fw_audit(FW_EV_SSO_LOGIN_REFUSED, 0, NULL, "response posted while SSO is %s",
+                 c->sp.enabled ? "incompletely configured" : "disabled");
+        page(r, 403, "Single sign-on is off",
+             "Single sign-on is not enabled on this device. Sign in with your password.", NULL);
+        return;
+    }
+    if (fw_time_now(&now) != HAL_OK) {
+        fw_audit(FW_EV_SSO_LOGIN_REFUSED, SSO_E_RESP_TIME_UNKNOWN, NULL,
+                 "response posted before the clock was set");
+        page(r, 503, "The device clock is not set",
+             "Single sign-on needs the correct time, and this device has not learned it yet. "
+             "Try again in a minute, or sign in with your password.",
+             sso_err_code(SSO_E_RESP_TIME_UNKNOWN));
+        return;
+    }
+    /* SAMLResponse: URL-decoded into a buffer of the body's size, then base64-decoded
+     * in place (the decoder writes behind what it reads). */
+    buf = sso_malloc(req->body_len + 1);
+    if (buf == NULL) {
+        page(r, 503, "Sign-in failed", "The device is out of memory; try again.", NULL);
+        return;
+    }
+    rc = sso_url_form_get((const char *)req->body, req->body_len, "SAMLResponse", buf,
+                          req->body_len + 1, &len);
+    if (rc == 1) {
+        rc = sso_b64_decode(buf, len, (uint8_t *)buf, len, &len) == SSO_OK ? SSO_OK : SSO_E_B64;
+    } else {
+        rc = rc == 0 ? SSO_E_RESP_MALFORMED : SSO_E_URL;
+    }
+    if (rc != SSO_OK) {
+        fw_audit(FW_EV_SSO_LOGIN_FAILED, rc, NULL, "%s",
+                 rc == SSO_E_RESP_MALFORMED ? "no SAMLResponse in the form"
+                                            : "SAMLResponse is not form/base64 encoded");
+        fail_page(r, rc);
+        goto out;
+    }
+    /* RelayState: optional; anything but a local path is ignored (never an open
+     * redirect), and so is a value over its bound. */
+    relay[0] = '\0';
+    if (sso_url_form_get((const char *)req->body, req->body_len, "RelayState", relay, sizeof(relay),
+                         &rlen) != 1 ||
+        !sso_url_relay_state_ok(relay, rlen)) {
+        relay[0] = '\0';
+    }
+
+    memset(&rc_cfg, 0, sizeof(rc_cfg));
+    rc_cfg.sp_entity_id = ent;
+    rc_cfg.acs_url = acs;
+    rc_cfg.idp_entity_id = c->idp.entity_id;
+    for (i = 0; i < c->idp.cert_count && i < SSO_CFG_MD_MAX_CERTS; i++) {
+        rc_cfg.trust.cert_der[i] = c->idp.certs[i].der;
+        rc_cfg.trust.cert_len[i] = c->idp.certs[i].len;
+    }
+    rc_cfg.trust.count = i;
+    rc_cfg.skew_s = c->sp.clock_skew_s;
+    rc_cfg.allow_unsolicited = c->sp.allow_idp_initiated;
+    rc_cfg.sp_key_der = c->keys.sp_key.len > 0 ? c->keys.sp_key.der : NULL;
+    rc_cfg.sp_key_len = c->keys.sp_key.len;
+    memset(&params, 0, sizeof(params));
+    params.now_s = now;
+    params.time_known = true;
+    params.outstanding = ids;
+    params.outstanding_count = outstanding(ids, now);
+    params.replay = &replay;
+    params.rng = rng;
+
+    t0 = hal_clock_ms();
+    rc = sso_resp_validate(buf, len, &rc_cfg, &params, &result, &err);
+    last_validation_ms = hal_clock_ms() - t0;
+    sso_free(buf);
+    buf = NULL;
+    fw_log_printf("sso: response checked in %lu ms (%s)", (unsigned long)last_validation_ms,
+                  sso_err_code(rc));
+    if (rc != SSO_OK) {
+        fw_audit(FW_EV_SSO_LOGIN_FAILED, rc, NULL, "%s", err.detail);
+        fail_page(r, rc);
+        goto out;
+    }
+    if (result.in_response_to[0] == '\0') {
+        /* IdP-initiated: the replay cache is RAM; anything issued before this boot knew
+         * the time may have been used before the reboot. */
+        if (fw_time_known_since(&floor_s) != HAL_OK || result.issue_instant_s < floor_s) {
+            fw_audit(FW_EV_SSO_LOGIN_FAILED, SSO_E_RESP_REPLAY, NULL,
+                     "IdP-initiated assertion issued before this boot");
+            fail_page(r, SSO_E_RESP_REPLAY);
+            goto out;
+        }
+    } else {
+        /* SP-initiated: use the request up. Already used means this very response (or
+         * another one answering the same request) came before: a replay. */
+        if (!sso_authn_pending_consume(&pending, result.in_response_to,
+                                       strlen(result.in_response_to), now)) {
+            fw_audit(FW_EV_SSO_LOGIN_FAILED, SSO_E_RESP_REPLAY, NULL, "%s",
+                     was_consumed(result.in_response_to, now)
+                         ? "the request was already answered"
+                         : "the request is no longer outstanding");
+            fail_page(r, SSO_E_RESP_REPLAY);
+            goto out;
+        }
+        /* It matched a pending ID, so it fits (SSO_AUTHN_ID_SIZE). */
+        memcpy(consumed[consumed_next].id, result.in_response_to, sizeof(consumed[0].id) - 1);
+        consumed[consumed_next].id[sizeof(consumed[0].id) - 1] = '\0';
+        consumed[consumed_next].expires_s = now + FW_SSO_REQUEST_TTL_S;
+        consumed_next = (consumed_next + 1) % FW_SSO_CONSUMED_MAX;
+    }
+    user = user_name(c, &why);
+    if (user == NULL) {
+        fw_audit(FW_EV_SSO_NO_ACCESS, 0, NULL, "%s", why);
+        page(r, 403, "No access", "The identity provider did not send a usable user name.", NULL);
+        goto out;
+    }
+    role = map_role(c);
+    if (role == SSO_CFG_ROLE_NONE) {
+        /* Authenticated, but no group maps to a role: no access (fail closed). */
+        fw_audit(FW_EV_SSO_NO_ACCESS, 0, user, "no value of \"%.40s\" maps to a role",
+                 c->sp.role_attribute);
+        page(r, 403, "No access",
+             "You signed in, but your groups give you no access to this device. Ask an "
+             "administrator to add you to an admin or read-only group.",
+             NULL);
+        goto out;
+    }
+    lifetime = c->sp.session_lifetime_s;
+    if (result.session_not_on_or_after_s > 0 && result.session_not_on_or_after_s - now < lifetime) {
+        lifetime = result.session_not_on_or_after_s - now; /* the IdP's session cap */
+    }
+    if (lifetime <= 0) {
+        fw_audit(FW_EV_SSO_LOGIN_FAILED, SSO_E_RESP_EXPIRED, user, "SessionNotOnOrAfter passed");
+        fail_page(r, SSO_E_RESP_EXPIRED);
+        goto out;
+    }
+    rc = fw_sess_create(user, role, FW_SESS_SSO, (uint32_t)lifetime, req->tls, &s, cookie,
+                        sizeof(cookie));
+    if (rc != HAL_OK) {
+        fw_audit(rc == HAL_ENOSPC ? FW_EV_SESSION_TABLE_FULL : FW_EV_SSO_LOGIN_FAILED, 0, user,
+                 "SSO login refused: %s",
+                 rc == HAL_ENOSPC ? "all sessions in use" : "no session could be created");
+        page(r, 503, "Sign-in failed",
+             rc == HAL_ENOSPC ? "Every session slot of this device is in use. Log out elsewhere "
+                                "or wait for a session to expire."
+                              : "No session could be created.",
+             rc == HAL_ENOSPC ? sso_err_code(SSO_E_SESS_FULL) : NULL);
+        goto out;
+    }
+    fw_audit(FW_EV_SSO_LOGIN_OK, 0, user, "%s via %s%s", fw_sess_role_name(role), result.issuer,
+             result.in_response_to[0] == '\0' ? " (IdP-initiated)" : "");
+    if (fw_http_resp_header(r, "Set-Cookie", cookie) != HAL_OK ||
+        fw_http_resp_header(r, "Location",
+                            relay[0] != '\0'                       ? relay
+                            : c->sp.default_relay_state[0] != '\0' ? c->sp.default_relay_state
+                                                                   : "/") != HAL_OK) {
+        fw_sess_end(s);
+    } else {
+        fw_http_resp_set(r, 303, "text/html; charset=utf-8");
+        put(r, "<!doctype html><title>Signed in</title><p>Signed in.</p>");
+    }
+out:
+    sso_free(buf);
+    memset(&result, 0, sizeof(result));
+    memset(cookie, 0, sizeof(cookie));
+}
+
+/* ---- /metadata, /logout ------------------------------------------------------------- */
+
+static void sso_metadata(struct fw_http_resp *r)
+{
+    static char acs[SSO_CFG_URL_MAX], ent[SSO_CFG_URL_MAX];
+    const struct sso_cfg *c = fw_config_sso();
+    struct sso_spmd_params p;
+    size_t needed = 0;
+    int rc;
+    if (sso_cfg_sp_urls(&c->sp, acs, ent) != SSO_OK) {
+        page(r, 409, "Not configured", "Set the device base URL and the short name first.", NULL);
+        return;
+    }
+    memset(&p, 0, sizeof(p));
+    p.entity_id = ent;
+    p.acs_url = acs;
+    p.cert_der = c->keys.sp_cert.len > 0 ? c->keys.sp_cert.der : NULL;
+    p.cert_len = c->keys.sp_cert.len;
+    fw_http_resp_set(r, 200, "application/samlmetadata+xml");
+    rc = sso_spmd_build(r->body, r->body_size, &needed, &p);
+    if (rc != SSO_OK) {
+        r->body_len = 0;
+        page(r, 500, "Metadata unavailable", "The SP metadata could not be built.",
+             sso_err_code(rc));
+        return;
+    }
+    r->body_len = strlen(r->body);
+}
+
+static void local_logout(const struct fw_http_req *req, struct fw_http_resp *r)
+{
+    struct fw_session *s = fw_sess_lookup(req);
+    if (s != NULL) {
+        fw_audit(FW_EV_LOGOUT, 0, s->user, "%s session", fw_sess_method_name(s->method));
+        fw_sess_end(s);
+    }
+    (void)fw_http_resp_header(r, "Set-Cookie", fw_sess_clear_cookie(req->tls));
+    (void)fw_http_resp_header(r, "Location", "/login");
+    fw_http_resp_set(r, 303, "text/html; charset=utf-8");
+    put(r, "<!doctype html><title>Signed out</title><p>Signed out.</p>");
+}
+
+void fw_sso_logout_any(const struct fw_http_req *req, struct fw_http_resp *r, void *ctx)
+{
+    (void)ctx;
+    local_logout(req, r);
+}
+
+static void not_found(struct fw_http_resp *r)
+{
+    page(r, 404, "Not found", "There is no such single sign-on address on this device.", NULL);
+}
+
+void fw_sso_get(const struct fw_http_req *req, struct fw_http_resp *r, void *ctx)
+{
+    struct fw_http_str action;
+    (void)ctx;
+    if (!parse_path(req, &action)) {
+        not_found(r);
+    } else if (is(action, "login")) {
+        sso_login(req, r);
+    } else if (is(action, "metadata")) {
+        sso_metadata(r);
+    } else if (is(action, "logout")) {
+        local_logout(req, r);
+    } else {
+        not_found(r);
+    }
+}
+
+void fw_sso_post(const struct fw_http_req *req, struct fw_http_resp *r, void *ctx)
+{
+    struct fw_http_str action;
+    (void)ctx;
+    if (!parse_path(req, &action)) {
+        not_found(r);
+    } else if (is(action, "acs")) {
+        sso_acs(req, r);
+    } else if (is(action, "logout")) {
+        local_logout(req, r);
+    } else {
+        not_found(r);
+    }
+}

@@ -1,0 +1,42 @@
+/**
+ * @file endpoints.h
+ * @brief The SSO endpoints under /sso/<short>/ (docs/API.md) and their one-time-use state.
+ *
+ *   GET  /sso/<short>/login     AuthnRequest (HTTP-Redirect binding, or the POST form when
+ *                               the IdP offers only that), RelayState a device-local path
+ *   POST /sso/<short>/acs       SAMLResponse -> sso_resp_validate -> session + 303
+ *   GET  /sso/<short>/metadata  SP metadata (sso_spmd_build) with the SP encryption cert
+ *   GET|POST /sso/<short>/logout  local logout
+ *
+ * One-time use. Outstanding AuthnRequest IDs live in a sso_authn_pending table
+ * (SSO_CFG_AUTHN_PENDING_MAX, 10 minutes each); a request ID is consumed by the first
+ * response that answers it and then kept in a small ring of consumed IDs, which is
+ * passed to the validator as outstanding too: a second post of the same response then
+ * reaches the replay cache and is refused with the stable code `replay` (not a
+ * confusing in_response_to_mismatch). Assertion IDs are remembered in the replay cache
+ * (SSO_CFG_REPLAY_MAX entries until they expire; full = refuse, never forget). Both live
+ * in RAM; after a reboot an IdP-initiated assertion issued before the device knew the
+ * time in this boot is refused as a replay (fw_time_known_since), and SP-initiated ones
+ * have no outstanding request left.
+ *
+ * Failures show a short page (status, one sentence, the stable reason code) and write the
+ * core's reason code and detail to the audit log. Nothing from the assertion except the
+ * user name and reason detail is logged; never the assertion itself or a session ID.
+ */
+#ifndef FW_SSO_ENDPOINTS_H
+#define FW_SSO_ENDPOINTS_H
+
+#include <stdint.h>
+
+/** How long an AuthnRequest stays answerable. */
+#define FW_SSO_REQUEST_TTL_S 600
+/** Consumed request IDs remembered (so a re-post says "replay"). */
+#define FW_SSO_CONSUMED_MAX  16
+
+/** Forget outstanding requests and the replay cache (tests, factory reset). */
+void fw_sso_reset(void);
+
+/** Milliseconds the last ACS validation took (sso_resp_validate alone). */
+uint32_t fw_sso_last_validation_ms(void);
+
+#endif /* FW_SSO_ENDPOINTS_H */
