@@ -122,7 +122,9 @@ class Browser:
         def cond(d):
             try:
                 e = d.find_element(By.CSS_SELECTOR, css)
-                return e if e.is_displayed() and rx.search(e.text) else False
+                # Flex items count as blocks for WebDriver's text: collapse the newlines.
+                return e if e.is_displayed() and rx.search(re.sub(r"\s+", " ", e.text)) \
+                    else False
             except WebDriverException:
                 return False
         return self.wait(cond, "%s to show /%s/" % (css, pattern), timeout)

@@ -167,6 +167,12 @@ class E2E:
         self.admin = api
         return api
 
+    def admin_api(self):
+        """The harness's API session, opened once (each login is an audit event)."""
+        if self.admin is not None and self.admin.adopt_session() is not None:
+            return self.admin
+        return self.api_as_admin()
+
     def audit(self):
         """The device's audit log, through the API, with whatever session works."""
         tries = []
@@ -189,6 +195,18 @@ class E2E:
         except Exception:
             pass
         return None
+
+    def console_audit(self):
+        """The audit log from the console (when no API session can be had: after the grace
+        period, or with the network down)."""
+        try:
+            at = self.dev.mark()
+            self.dev.send("audit 20")
+            time.sleep(1.0)
+            with self.dev.lock:
+                return self.dev.out[at:]
+        except Exception as e:
+            return "(console audit failed: %s)" % e
 
     def last_audit(self, pred, what, timeout=10):
         """The newest audit entry matching @pred (the API session of the browser or ours)."""
@@ -248,6 +266,16 @@ class E2E:
         self.b.click("#sso-button")
         self.idp_login_form(user, password, shot)
 
+    def wait_import_result(self, timeout=90):
+        """The import's message on the SSO page: success, or fail now with its text."""
+        e = self.b.wait(lambda d: (lambda m: m if m.is_displayed() and re.search(
+            r"msg-(ok|err)", m.get_attribute("class")) else False)(
+                d.find_element("css selector", "#import-msg")),
+            "the import to finish", timeout)
+        text = e.text
+        check("msg-ok" in e.get_attribute("class") and text.startswith("Imported"),
+              "the import failed, the page says: %s" % text)
+
     def wait_sso_failure_page(self):
         """The device's honest failure page (403 from the ACS)."""
         self.b.wait(lambda d: re.search(r"^/sso/%s/acs" % SHORT, self.b.path()) is not None
@@ -296,8 +324,17 @@ class E2E:
             b.wait_text("#trust-msg", "CA added")
             b.wait_text("#trust-list", "Latchkey Test CA")
             b.fill("#idp_metadata_url", self.tls.url())
-            b.click("#import")
-            b.wait_text("#import-msg", r"^Imported", timeout=90)
+            if self.a.metadata_via == "url":
+                b.click("#import")
+            else:
+                # Explicitly asked for (--metadata-via paste): the air-gapped path, the
+                # same document saved from the metadata URL and pasted.
+                print("    NOTE: metadata pasted as XML, not fetched from the URL")
+                b.click("#alt-xml summary")
+                b.d.execute_script("arguments[0].value = arguments[1]",
+                                   b.el("#metadata_xml"), self.tls.fetch().decode())
+                b.click("#import-xml")
+            self.wait_import_result()
             b.wait_text("#v-idp-entity-id", "^%s$" % re.escape(self.idp.entity_id))
             b.wait_text("#v-idp-sso-url", "^%s$" % re.escape(self.idp.sso_url))
             fp = I.cert_sha256(self.idp.cert_pem())
@@ -402,7 +439,7 @@ class E2E:
 
         with self.step(10, "72 hours later password sign-in is refused with the SSO explanation"):
             self.fresh_browser_identity()
-            st, cfg = self.api_as_admin().call("GET", "/api/v1/sso")
+            st, cfg = self.admin_api().call("GET", "/api/v1/sso")
             until = cfg["password_login_until"]
             st, status = self.admin.call("GET", "/api/v1/status")
             offset = until - status["utc"] + 120     # two minutes past the grace period
@@ -419,15 +456,23 @@ class E2E:
             self.shot("sso-required")
 
         with self.step(11, "break-glass on the console restores password sign-in"):
-            m = self.dev.command("recovery-login", r"(?i)one-time password[^:]*: *(\S+)")
+            m = self.dev.command("recovery-login",
+                                 r'recovery-login: user "recovery", one-time password (\S+)')
             otp = m.group(1)
-            self.ui_password_login("recovery", otp)
+            b.get(self.url("/login"))
+            b.wait_ready()
+            b.click("#recovery-show")
+            b.visible("#login-form")
+            check(b.el("#username").get_attribute("value") == "recovery", "user 'recovery'")
+            b.fill("#password", otp)
+            self.shot("recovery-login")
+            b.click("#login-submit")
             self.ui_wait_dashboard("recovery", "Administrator")
             self.shot("dashboard-recovery-login")
             self.ui_sign_out()
             st, obj = D.Api(self.base).login("recovery", otp)
             check(st in (401, 403), "the one-time password works once: %d %s" % (st, obj))
-            self.dev.command("sso disable", r"(?i)sso.*disabled")
+            self.dev.command("sso disable", r"sso: DISABLED from the console")
             b.get(self.url("/login"))
             b.wait_ready()
             check(not b.el("#sso-required").is_displayed(), "no SSO requirement any more")
@@ -558,7 +603,8 @@ class E2E:
                 for x in (entries or [])[-20:]:
                     print("  " + json.dumps(x))
                 if entries is None:
-                    print("  (no API session could read it)")
+                    print("  (no API session could read it; from the console:)")
+                    print(self.console_audit())
             except Exception as x:
                 print("device audit log unavailable: %s" % x)
             print("device console (last lines):\n" + self.dev.tail(30))
@@ -598,6 +644,8 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--scenario", choices=("journey", "encrypted", "bad-acs"),
                     default="journey")
+    ap.add_argument("--metadata-via", choices=("url", "paste"), default="url",
+                    help="journey step 3: fetch the metadata URL (default), or paste the XML")
     return E2E(ap.parse_args()).run()
 
 

@@ -130,7 +130,9 @@
     var sso = st.sso || {};
     if (sso.enabled && sso.login_url) {
       text("sso-name", sso.provider_name || "single sign-on");
-      $("sso-button").href = sso.login_url + (next !== "/" ? "?next=" + encodeURIComponent(next) : "");
+      // Back to where the admin was going (the dashboard by default); without next the
+      // device would use the Default Relay State, which is meant for the IdP's tile.
+      $("sso-button").href = sso.login_url + "?next=" + encodeURIComponent(next);
       show("sso-box", true);
       if (sso.password_login === false) {
         ssoRequired(sso.password_login_until, null, sso.reason);
@@ -140,6 +142,7 @@
         show(g, true);
       }
     }
+    $("recovery-show").addEventListener("click", recoveryForm);
     $("login-form").addEventListener("submit", function (ev) {
       ev.preventDefault();
       clearMsg("login-msg");
@@ -149,7 +152,7 @@
         btn.disabled = false;
         if (r.ok) { location.href = next; return; }
         $("password").value = "";
-        if (r.data && r.data.error === "sso_required") {
+        if (r.data && r.data.error === "sso_required" && $("username").value !== "recovery") {
           var s2 = r.data.sso || sso;
           if (s2.login_url && !sso.login_url) {
             text("sso-name", s2.provider_name || "single sign-on");
@@ -177,6 +180,17 @@
     show("login-form", false);
     show("sso-or", false);
     show("sso-grace", false);
+    show("recovery-link", true);
+  }
+
+  // Break-glass: the one-time password the console's recovery-login prints still opens an
+  // admin session after the grace period (user "recovery").
+  function recoveryForm() {
+    show("recovery-link", false);
+    show("login-form", true);
+    $("username").value = "recovery";
+    $("password").value = "";
+    $("password").focus();
   }
 
   // ---- dashboard ------------------------------------------------------------------------
