@@ -68,7 +68,7 @@ def main():
         st, obj = api.login("admin", pw)
         if st != 200:
             raise SystemExit("demo: password login failed: %d %s" % (st, obj))
-        cfg = e2e.configure_sso(api, idp, tls, ca, dev.base_url)
+        cfg = e2e.configure_sso(api, idp, tls, ca, dev.base_url, via="auto")
         api.call("POST", "/api/v1/logout", {})
         took = time.monotonic() - t0
         w = 64
