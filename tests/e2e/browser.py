@@ -73,7 +73,8 @@ class Browser:
                                                              re.sub(r"[^a-z0-9-]+", "-",
                                                                     name.lower())))
         try:
-            # The whole page, not only the window: settings pages are long.
+            # The whole page from its top, not only the window: settings pages are long.
+            y = self.d.execute_script("var y = window.scrollY; window.scrollTo(0, 0); return y")
             h = self.d.execute_script(
                 "return Math.max(document.body ? document.body.scrollHeight : 0, "
                 "document.documentElement.scrollHeight)")
@@ -84,6 +85,7 @@ class Browser:
                 self.d.set_window_size(w["width"], w["height"])
             else:
                 self.d.save_screenshot(path)
+            self.d.execute_script("window.scrollTo(0, arguments[0])", y or 0)
         except WebDriverException:
             self.d.save_screenshot(path)
         self.shots.append(path)
