@@ -121,6 +121,10 @@ def main():
     lines.append("const size_t fw_ui_assets_count = %d;" % len(out))
     lines.append("const uint32_t fw_ui_assets_raw_len[] = {%s};"
                  % ", ".join(str(len(d)) for u, c, d, g, im in out))
+    css = url.get("/ui/static/app.css")
+    if css is None:
+        fail("the manifest has no /ui/static/app.css")
+    lines.append("const char fw_ui_css_path[] = %s;" % c_string(css))
     lines.append("")
     text = "\n".join(lines)
     if not os.path.exists(a.out) or open(a.out).read() != text:

@@ -47,6 +47,11 @@ extern const struct fw_asset fw_ui_assets[];
 extern const size_t fw_ui_assets_count;
 extern const uint32_t fw_ui_assets_raw_len[];
 
+/** The stylesheet's current URL ("/ui/static/app.<hash>.css"), for HTML the firmware
+ *  writes itself (the ACS failure page): with <body class="login-page"> and
+ *  <main class="login-box"> such a page looks like the sign-in page. */
+extern const char fw_ui_css_path[];
+
 /** Cache-Control for @p a: "public, max-age=31536000, immutable" for the content-hashed
  *  /ui/static/ files, NULL (the server's no-store) for the pages. */
 const char *fw_ui_cache_control(const struct fw_asset *a);

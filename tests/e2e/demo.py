@@ -28,6 +28,12 @@ import e2e  # noqa: E402
 import idp as I  # noqa: E402
 
 
+def shown(path):
+    """A path as the user can use it from where they ran make."""
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--board", choices=("host", "qemu"), default="qemu")
@@ -77,11 +83,10 @@ def main():
         print("=" * w)
         print(" Device admin UI   %s/" % dev.base_url)
         print("                   firmware on the %s board, config in %s"
-              % (dev.board, os.path.relpath(dev.flash)))
+              % (dev.board, shown(dev.flash)))
         print(" IdP               %s  (SimpleSAMLphp, entity ID %s)"
               % (idp.base_url, idp.entity_id))
-        print(" IdP metadata      %s  (test CA %s)" % (tls.url("127.0.0.1"),
-                                                     os.path.relpath(ca.ca_crt)))
+        print(" IdP metadata      %s  (test CA %s)" % (tls.url("127.0.0.1"), shown(ca.ca_crt)))
         print("-" * w)
         print(" Click 'Sign in with %s' and use one of:" % e2e.PROVIDER)
         for u, what in zip(I.USERS, ("admin", "read-only", "no access: no mapped group")):

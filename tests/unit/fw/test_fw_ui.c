@@ -125,6 +125,9 @@ TEST_CASE(static_files_hashed_and_immutable)
         }
         TEST_EQ(h[10], '.');
     }
+    /* the stylesheet's URL for the firmware's own pages names the served file */
+    TEST_TRUE(fw_ui_find(fw_ui_css_path, strlen(fw_ui_css_path)) != NULL);
+    TEST_TRUE(strncmp(fw_ui_css_path, "/ui/static/app.", 15) == 0);
     /* the plain name is not served: a stale page could not get a mismatched file */
     TEST_TRUE(fw_ui_find("/ui/static/app.js", 17) == NULL);
     TEST_TRUE(fw_ui_find("/ui/static/app.css", 18) == NULL);
