@@ -8,7 +8,7 @@ for g in "$@"; do
     case "$g" in
     build) pkgs="$pkgs cmake ninja-build gcc libc6-dev make patch xz-utils bzip2 ca-certificates
                    debian-archive-keyring gcc-arm-none-eabi libnewlib-arm-none-eabi pkg-config
-                   libslirp-dev libglib2.0-dev" ;;
+                   libslirp-dev libglib2.0-dev python3" ;;
     run) pkgs="$pkgs qemu-system-arm socat" ;;
     test) pkgs="$pkgs qemu-system-arm xmlsec1 libxml2-utils libxmlsec1-dev libssl-dev clang
                   libclang-rt-14-dev valgrind cppcheck clang-tidy clang-format socat python3

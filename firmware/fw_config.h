@@ -11,14 +11,21 @@
 #endif
 
 /** Heap budget for everything allocated through sso/alloc.h (SAML parsing, TLS, request
- *  bodies). deps-notes.md measured a 57 KB peak with a TLS client and server alive. */
+ *  bodies). deps-notes.md measured a 57 KB peak with a TLS client and server alive; an
+ *  ACS post adds its body (up to 64 KB), the decoded copy of SAMLResponse (up to 64 KB)
+ *  and the XML parse of the response. 256 KB of the M3 board's 4 MB RAM. */
 #ifndef FW_CFG_HEAP_BYTES
-#define FW_CFG_HEAP_BYTES (96u * 1024u)
+#define FW_CFG_HEAP_BYTES (256u * 1024u)
 #endif
 
 /** The admin UI's plain-HTTP port (HTTPS arrives with the TLS adapter). */
 #ifndef FW_CFG_HTTP_PORT
 #define FW_CFG_HTTP_PORT 80
+#endif
+
+/** The admin UI's HTTPS port (the same routes as HTTP, with Secure cookies). */
+#ifndef FW_CFG_HTTPS_PORT
+#define FW_CFG_HTTPS_PORT 443
 #endif
 
 /** PBKDF2-HMAC-SHA256 iterations for new local-account password hashes (stored per

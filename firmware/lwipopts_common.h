@@ -61,6 +61,8 @@ uint32_t fw_lwip_rand(void);
 #define MEMP_NUM_TCP_PCB 8 /* HTTP pool (4) + TLS client + spares for TIME_WAIT */
 #endif
 #define MEMP_NUM_TCP_PCB_LISTEN 2
+/* altcp pcbs: a TLS connection or listener is two (the TLS layer over altcp_tcp). */
+#define MEMP_NUM_ALTCP_PCB      (2 * (MEMP_NUM_TCP_PCB + MEMP_NUM_TCP_PCB_LISTEN))
 #define MEMP_NUM_TCP_SEG        32
 #ifndef PBUF_POOL_SIZE
 #define PBUF_POOL_SIZE 16

@@ -3,8 +3,9 @@
  * on every board; the board is below hal/.
  *
  * Boot: board init -> heap budget -> clock (is UTC known?) -> config partition ->
- * audit log -> admin account provisioning -> lwIP -> network (DHCP or static) -> HTTP
- * listener (routes: api/routes.c) -> console. SNTP starts once the network has an
+ * audit log -> admin account provisioning -> TLS random generator -> device keys (made
+ * at first boot) -> lwIP -> network (DHCP or static) -> HTTP and HTTPS listeners (routes:
+ * api/routes.c) -> console. SNTP starts once the network has an
  * address.
  *
  * The superloop never blocks; every component is a state machine driven from here or
@@ -19,8 +20,10 @@
 #include "app/audit.h"
 #include "app/config.h"
 #include "app/console.h"
+#include "app/keys.h"
 #include "app/mdimport.h"
 #include "app/timesync.h"
+#include "fetch/fetch.h"
 #include "fw_config.h"
 #include "hal/hal_board.h"
 #include "hal/hal_clock.h"
@@ -30,12 +33,13 @@
 #include "lwip/init.h"
 #include "lwip/timeouts.h"
 #include "net/net.h"
+#include "net/tls.h"
 #include "sso/alloc.h"
 #include "sso/crypto.h"
 #include "sso/endpoints.h"
 #include "util/log.h"
 
-static struct fw_http_server http_server;
+static struct fw_http_server http_server, https_server;
 
 /*
  * Provisioning: when the configuration has no local account (first boot, or a record
@@ -101,6 +105,10 @@ int main(int argc, char **argv)
     fw_audit(FW_EV_BOOT, 0, NULL, "latchkey %s on %s, config record %lu", LK_VERSION,
              hal_board_name(), (unsigned long)fw_config_seq());
     provision_admin();
+    if (fw_tls_init() != FW_TLS_OK) {
+        fw_log_printf("tls: no entropy: HTTPS, metadata fetch and key generation are off");
+    }
+    fw_keys_boot();
     fw_sso_reset();
     fw_md_reschedule();
     cfg = fw_config_get();
@@ -124,12 +132,24 @@ int main(int argc, char **argv)
     } else {
         fw_log_printf("http: listening on port %d", FW_CFG_HTTP_PORT);
     }
+    if (fw_keys_https_ready()) {
+        https_server.routes = http_server.routes;
+        https_server.n_routes = http_server.n_routes;
+        rc = fw_http_start(&https_server, FW_CFG_HTTPS_PORT, fw_tls_server_allocator());
+        if (rc != HAL_OK) {
+            fw_log_printf("https: cannot listen on port %d (%d)", FW_CFG_HTTPS_PORT, rc);
+        } else {
+            fw_log_printf("https: listening on port %d", FW_CFG_HTTPS_PORT);
+        }
+    }
     fw_console_start();
 
     for (;;) {
         fw_net_poll();
         sys_check_timeouts();
         fw_http_poll(hal_clock_ms());
+        fw_tls_poll(hal_clock_ms());
+        fw_fetch_poll(hal_clock_ms());
         fw_console_poll();
         fw_time_poll();
         fw_audit_poll(hal_clock_ms());

@@ -25,6 +25,11 @@
 #define MBEDTLS_HAVE_ASM /* Thumb-2 multiply-accumulate in bignum (bn_mul.h) */
 #define MBEDTLS_HAVE_TIME
 #define MBEDTLS_HAVE_TIME_DATE
+/* X.509 validity checks read mbedtls_time(): libc time() until the firmware's
+ * fw_tls_init() points it at the board's UTC (hal_clock_utc), which also follows the
+ * test clock offset and fails closed while UTC is unknown. */
+#define MBEDTLS_PLATFORM_TIME_ALT
+#define MBEDTLS_PLATFORM_STD_TIME time
 #define MBEDTLS_PLATFORM_MS_TIME_ALT
 #define MBEDTLS_ENTROPY_HARDWARE_ALT
 #define MBEDTLS_NO_PLATFORM_ENTROPY

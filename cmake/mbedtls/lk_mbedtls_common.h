@@ -58,6 +58,9 @@ void sso_free(void *p);
 #define MBEDTLS_X509_CRT_PARSE_C
 #define MBEDTLS_X509_CREATE_C
 #define MBEDTLS_X509_CRT_WRITE_C
+/* firmware/trust/: the built-in roots stay in flash as DER; on each verification the
+ * callback parses only the roots whose subject is the issuer being looked for. */
+#define MBEDTLS_X509_TRUSTED_CERTIFICATE_CALLBACK
 
 /* Symmetric */
 #define MBEDTLS_AES_C
@@ -70,7 +73,8 @@ void sso_free(void *p);
 #define MBEDTLS_HMAC_DRBG_C
 #define MBEDTLS_PKCS5_C
 
-/* TLS 1.2, ECDHE + AES-GCM only */
+/* TLS 1.2, ECDHE + AES-GCM only (firmware/net/tls.c also sets the suite list
+ * explicitly). No renegotiation, no session tickets, no PSK, no CBC suites. */
 #define MBEDTLS_SSL_TLS_C
 #define MBEDTLS_SSL_CLI_C
 #define MBEDTLS_SSL_SRV_C
@@ -81,8 +85,25 @@ void sso_free(void *p);
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED
 #define MBEDTLS_SSL_ENCRYPT_THEN_MAC
 #define MBEDTLS_SSL_EXTENDED_MASTER_SECRET
-#define MBEDTLS_SSL_IN_CONTENT_LEN  16384
-#define MBEDTLS_SSL_OUT_CONTENT_LEN 4096
+#define MBEDTLS_SSL_IN_CONTENT_LEN       16384
+#define MBEDTLS_SSL_OUT_CONTENT_LEN      4096
+/* Bound on the certificate chain a peer may present (end entity + intermediates). */
+#define MBEDTLS_X509_MAX_INTERMEDIATE_CA 4
+
+/* TLS 1.3 is a build option (cmake -DLK_TLS13=ON, which defines LK_TLS13=1): it needs the
+ * PSA crypto core, HKDF and RSA-PSS. The PSA RNG is the firmware's DRBG
+ * (MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG, firmware/net/tls_rng.c), so no board needs
+ * mbedtls_hardware_poll() for it. */
+#if defined(LK_TLS13) && LK_TLS13
+#define MBEDTLS_SSL_PROTO_TLS1_3
+#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL_ENABLED
+#define MBEDTLS_PSA_CRYPTO_C
+#define MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG
+#define MBEDTLS_USE_PSA_CRYPTO
+#define MBEDTLS_HKDF_C
+#define MBEDTLS_X509_RSASSA_PSS_SUPPORT
+#define MBEDTLS_SSL_KEEP_PEER_CERTIFICATE
+#endif
 
 #define MBEDTLS_ERROR_C
 #define MBEDTLS_VERSION_C

@@ -6,12 +6,15 @@
 #include "api/handlers.h"
 #include "app/audit.h"
 #include "app/config.h"
+#include "app/keys.h"
 #include "app/status.h"
 #include "app/timesync.h"
 #include "hal/hal_err.h"
+#include "net/tls.h"
 #include "sso/alloc.h"
 #include "sso/crypto.h"
 #include "sso/err.h"
+#include "trust/trust.h"
 
 void fw_api_status(const struct fw_http_req *req, struct fw_http_resp *r, void *ctx)
 {
@@ -169,13 +172,23 @@ void fw_api_trust_get(const struct fw_http_req *req, struct fw_http_resp *r, voi
 {
     const struct sso_cfg *c = fw_config_sso();
     struct fw_json j;
-    unsigned i;
+    char hex[65];
+    size_t i;
     (void)ctx;
     if (api_session(req, r, API_READ) == NULL) {
         return;
     }
     api_json_begin(r, &j);
     fw_json_obj_begin(&j, NULL);
+    fw_json_arr_begin(&j, "builtin");
+    for (i = 0; i < fw_trust_roots_count; i++) {
+        fw_json_obj_begin(&j, NULL);
+        api_hex(fw_trust_roots[i].sha256, 32, hex);
+        fw_json_str(&j, "name", fw_trust_roots[i].name);
+        fw_json_str(&j, "sha256", hex);
+        fw_json_obj_end(&j);
+    }
+    fw_json_arr_end(&j);
     fw_json_arr_begin(&j, "admin");
     for (i = 0; i < c->trust_count && i < SSO_CFG_TRUST_MAX; i++) {
         cert_json(&j, &c->trust[i]);
@@ -189,13 +202,14 @@ void fw_api_trust_get(const struct fw_http_req *req, struct fw_http_resp *r, voi
 void fw_api_trust_post(const struct fw_http_req *req, struct fw_http_resp *r, void *ctx)
 {
     static const char *const keys[] = {"pem", NULL};
+    static uint8_t der[FW_TRUST_CA_MAX_DER]; /* not on the stack */
     struct fw_session *s = api_session(req, r, API_ADMIN);
-    static struct sso_cfg_cert cert; /* 2 KB: not on the stack */
-    struct sso_cert_info info;
+    struct fw_trust_ca_info info;
     struct sso_cfg *c;
     char *pem = NULL, hex[65];
     size_t plen = 0, dlen = 0;
     struct fw_json j;
+    int64_t now = -1;
     unsigned i;
     int t, rc;
     (void)ctx;
@@ -205,7 +219,7 @@ void fw_api_trust_post(const struct fw_http_req *req, struct fw_http_resp *r, vo
     t = fw_jp_get(&api_jp, 0, "pem");
     if (fw_jp_type(&api_jp, t) != FW_JP_STRING) {
         api_error(r, 400, t < 0 ? "missing_field" : "invalid_field",
-                  "\"pem\" (a PEM certificate) is required.");
+                  "\"pem\" (a PEM CA certificate) is required.");
         return;
     }
     pem = sso_malloc(api_jp.tok[t].dec_len + 1);
@@ -214,21 +228,27 @@ void fw_api_trust_post(const struct fw_http_req *req, struct fw_http_resp *r, vo
         return;
     }
     (void)fw_jp_str(&api_jp, t, pem, api_jp.tok[t].dec_len + 1, &plen);
-    memset(&cert, 0, sizeof(cert));
-    rc = sso_crypto_pem_to_der(pem, plen, "CERTIFICATE", cert.der, sizeof(cert.der), &dlen);
-    sso_free(pem);
-    if (rc == SSO_OK) {
-        rc = sso_crypto_cert_info(cert.der, dlen, &info);
+    if (fw_time_now(&now) != HAL_OK) {
+        now = -1;
     }
-    if (rc != SSO_OK) {
-        api_error(r, 400, sso_err_code(rc), "Not a PEM X.509 certificate (%s).", sso_strerror(rc));
+    /* A CA certificate (cA=TRUE, keyCertSign), a usable key, currently valid: anything
+     * else could never anchor a chain, or should not. */
+    rc = fw_trust_check_ca(pem, plen, now, der, sizeof(der), &dlen, &info);
+    sso_free(pem);
+    if (rc != FW_TLS_OK) {
+        api_error(r, 400, fw_tls_err_code(rc), "Not a usable CA certificate: %s%s%s.",
+                  fw_tls_strerror(rc), info.subject[0] != '\0' ? " - " : "", info.subject);
         return;
     }
-    cert.len = (uint16_t)dlen;
+    if (dlen > SSO_CFG_CERT_MAX_DER) {
+        api_error(r, 400, "too_large", "The certificate is %lu bytes of DER; at most %u are kept.",
+                  (unsigned long)dlen, (unsigned)SSO_CFG_CERT_MAX_DER);
+        return;
+    }
     api_hex(info.sha256, sizeof(info.sha256), hex);
     c = fw_config_edit();
     for (i = 0; i < c->trust_count; i++) {
-        if (c->trust[i].len == cert.len && memcmp(c->trust[i].der, cert.der, cert.len) == 0) {
+        if (c->trust[i].len == dlen && memcmp(c->trust[i].der, der, dlen) == 0) {
             fw_config_abort();
             api_error(r, 409, "exists", "This certificate is already in the trust store.");
             return;
@@ -241,7 +261,9 @@ void fw_api_trust_post(const struct fw_http_req *req, struct fw_http_resp *r, vo
                   SSO_CFG_TRUST_MAX);
         return;
     }
-    c->trust[c->trust_count++] = cert;
+    memcpy(c->trust[c->trust_count].der, der, dlen);
+    c->trust[c->trust_count].len = (uint16_t)dlen;
+    c->trust_count++;
     fw_audit(FW_EV_TRUST_ADDED, 0, s->user, "CA %.16s... %.60s", hex, info.subject);
     rc = fw_config_commit(NULL);
     if (rc != HAL_OK) {
@@ -300,11 +322,79 @@ void fw_api_trust_delete(const struct fw_http_req *req, struct fw_http_resp *r, 
 
 /* ---- device certificate ----------------------------------------------------------------- */
 
-void fw_api_device_cert(const struct fw_http_req *req, struct fw_http_resp *r, void *ctx)
+void fw_api_device_cert_get(const struct fw_http_req *req, struct fw_http_resp *r, void *ctx)
 {
+    const struct sso_cfg *c = fw_config_sso();
+    struct sso_cert_info info;
+    struct fw_json j;
+    char hex[65];
     (void)ctx;
-    if (api_session(req, r, API_ADMIN) == NULL) {
+    if (api_session(req, r, API_READ) == NULL) {
         return;
     }
-    api_error(r, 501, "not_implemented", "This build has no HTTPS listener yet.");
+    api_json_begin(r, &j);
+    fw_json_obj_begin(&j, NULL);
+    fw_json_bool(&j, "https", fw_keys_https_ready());
+    if (c->keys.tls_cert.len > 0) {
+        uint8_t h[32];
+        (void)sso_crypto_md(SSO_MD_SHA256, c->keys.tls_cert.der, c->keys.tls_cert.len, h);
+        api_hex(h, sizeof(h), hex);
+        fw_json_str(&j, "sha256", hex);
+        if (sso_crypto_cert_info(c->keys.tls_cert.der, c->keys.tls_cert.len, &info) == SSO_OK) {
+            fw_json_str(&j, "subject", info.subject);
+            fw_json_int(&j, "not_after", info.not_after_s);
+        } else {
+            fw_json_null(&j, "subject"); /* a chain: its leaf is first */
+            fw_json_null(&j, "not_after");
+        }
+    } else {
+        fw_json_null(&j, "sha256");
+        fw_json_null(&j, "subject");
+        fw_json_null(&j, "not_after");
+    }
+    fw_json_bool(&j, "sp_key", c->keys.sp_key.len > 0);
+    fw_json_obj_end(&j);
+    api_json_end(r, &j);
+}
+
+void fw_api_device_cert(const struct fw_http_req *req, struct fw_http_resp *r, void *ctx)
+{
+    static const char *const keys[] = {"cert_pem", "key_pem", NULL};
+    struct fw_session *s = api_session(req, r, API_ADMIN);
+    struct fw_keys_err err;
+    char *cert = NULL, *key = NULL;
+    size_t cl = 0, kl = 0;
+    int tc, tk, rc;
+    (void)ctx;
+    if (s == NULL || api_body(req, r, false) < 0 || !api_only_keys(r, 0, keys)) {
+        return;
+    }
+    tc = fw_jp_get(&api_jp, 0, "cert_pem");
+    tk = fw_jp_get(&api_jp, 0, "key_pem");
+    if (fw_jp_type(&api_jp, tc) != FW_JP_STRING || fw_jp_type(&api_jp, tk) != FW_JP_STRING) {
+        api_error(r, 400, "missing_field", "cert_pem and key_pem (PEM strings) are required.");
+        return;
+    }
+    cert = sso_malloc(api_jp.tok[tc].dec_len + 1);
+    key = sso_malloc(api_jp.tok[tk].dec_len + 1);
+    if (cert == NULL || key == NULL) {
+        api_error(r, 503, "out_of_memory", "Not enough memory; try again.");
+        goto out;
+    }
+    (void)fw_jp_str(&api_jp, tc, cert, api_jp.tok[tc].dec_len + 1, &cl);
+    (void)fw_jp_str(&api_jp, tk, key, api_jp.tok[tk].dec_len + 1, &kl);
+    rc = fw_keys_replace_https(key, kl, cert, cl, s->user, &err);
+    if (rc == -1) {
+        api_error(r, 400, err.code, "%s", err.detail);
+    } else if (rc == -2) {
+        api_error(r, 507, "storage_failed", "The certificate could not be saved.");
+    } else {
+        fw_api_device_cert_get(req, r, NULL);
+    }
+out:
+    if (key != NULL) {
+        sso_crypto_zeroize(key, api_jp.tok[tk].dec_len + 1);
+    }
+    sso_free(key);
+    sso_free(cert);
 }

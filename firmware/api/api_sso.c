@@ -526,8 +526,6 @@ void fw_api_sso_import(const struct fw_http_req *req, struct fw_http_resp *r, vo
     rc = fw_md_fetch_start(false);
     switch (rc) {
     case HAL_OK:
-        fw_audit(FW_EV_CONFIG_CHANGED, 0, s->user, "metadata fetch started: %s",
-                 fw_config_sso()->sp.metadata_url);
         r->status = 202;
         (void)fw_http_resp_write(r, "{\"state\":\"fetching\"}", 20);
         return;
@@ -537,13 +535,13 @@ void fw_api_sso_import(const struct fw_http_req *req, struct fw_http_resp *r, vo
     case HAL_EINVAL:
         api_error(r, 409, "not_configured", "Set idp_metadata_url first.");
         return;
-    case HAL_ENOTSUP:
-        api_error(r, 501, "not_implemented",
-                  "This build cannot fetch over HTTPS; paste the metadata XML instead.");
+    default: {
+        /* Refused before any network I/O (no time, no TLS, bad URL): the reason is the
+         * fetch's, as GET /api/v1/sso/import would report it. */
+        const struct fw_md_err *e = fw_md_fetch_error();
+        api_error(r, 502, e->code[0] != '\0' ? e->code : "fetch_failed", "%s", e->detail);
         return;
-    default:
-        api_error(r, 503, "fetch_failed", "The fetch could not start (error %d).", rc);
-        return;
+    }
     }
 }
 

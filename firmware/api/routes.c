@@ -68,6 +68,7 @@ static const struct fw_http_route routes[] = {
     {FW_HTTP_GET, "/api/v1/sessions", false, 0, fw_api_sessions, NULL},
     {FW_HTTP_DELETE, "/api/v1/sessions/", true, 0, fw_api_session_delete, NULL},
     {FW_HTTP_POST, "/api/v1/device/cert", false, MEDIUM, fw_api_device_cert, NULL},
+    {FW_HTTP_GET, "/api/v1/device/cert", false, 0, fw_api_device_cert_get, NULL},
     {FW_HTTP_GET, "/sso/", true, 0, fw_sso_get, NULL},
     {FW_HTTP_POST, "/sso/", true, FW_HTTP_BODY_MAX, fw_sso_post, NULL},
     {FW_HTTP_GET, "/logout", false, 0, fw_sso_logout_any, NULL},

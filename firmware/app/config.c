@@ -69,6 +69,8 @@ void fw_config_boot(void)
 
     fw_settings_defaults(&live);
     sso_cfg_defaults(&live_sso);
+    store_ok = first_boot = false;
+    payload_len = 0;
     why[0] = '\0';
     rc = fw_store_open(&store);
     if (rc != HAL_OK) {

@@ -8,10 +8,12 @@
 #include "app/audit.h"
 #include "app/config.h"
 #include "app/timesync.h"
+#include "fetch/fetch.h"
 #include "hal/hal_err.h"
 #include "sso/err.h"
 #include "sso/md.h"
 #include "sso/time.h"
+#include "trust/trust.h"
 #include "util/log.h"
 
 static struct sso_md_idp md; /* ~10 KB: static, not on the stack */
@@ -197,6 +199,7 @@ int64_t fw_md_fetch_finished_at(void)
 /* The fetch finished with @p body (or failed with @p err): import, save, audit. */
 static void fetch_done(char *body, size_t len, const struct fw_md_err *ferr)
 {
+    struct fw_md_err ferr_copy;
     const struct sso_cfg *live = fw_config_sso();
     struct fw_md_err err;
     int64_t now = 0;
@@ -206,7 +209,8 @@ static void fetch_done(char *body, size_t len, const struct fw_md_err *ferr)
     }
     fetch_finished_at = now;
     if (ferr != NULL) {
-        err = *ferr;
+        ferr_copy = *ferr; /* ferr may be fetch_err itself */
+        err = ferr_copy;
     } else {
         struct sso_cfg *c = fw_config_edit();
         if (fw_md_apply_xml(c, body, len, SSO_CFG_IDP_URL, now, &err) != 0) {
@@ -236,19 +240,90 @@ static void fetch_done(char *body, size_t len, const struct fw_md_err *ferr)
     }
 }
 
+/* The trust set of a running fetch: built-in roots plus a copy of the admin CAs taken
+ * at start (a change to the trust store during a fetch cannot pull bytes from under the
+ * handshake). */
+static struct sso_cfg_cert fetch_cas[SSO_CFG_TRUST_MAX];
+static struct fw_trust_der fetch_ders[SSO_CFG_TRUST_MAX];
+static struct fw_trust fetch_trust;
+
+/* Human sentences for the fetch failures an admin meets (issue 4's examples). */
+static void fetch_error(struct fw_md_err *e, const struct fw_fetch_result *res)
+{
+    (void)snprintf(e->code, sizeof(e->code), "%s", fw_fetch_err_code(res->err));
+    switch (res->err) {
+    case FW_FETCH_E_HTTP_STATUS:
+        (void)snprintf(e->detail, sizeof(e->detail), "The metadata URL returned HTTP %d.",
+                       res->http_status);
+        break;
+    case FW_FETCH_E_TOO_LARGE:
+        (void)snprintf(e->detail, sizeof(e->detail),
+                       "The metadata is larger than %lu bytes, more than this device accepts.",
+                       (unsigned long)SSO_CFG_MD_MAX_BYTES);
+        break;
+    default:
+        /* fetch.c's line already names the host and the failed check ("TLS: certificate
+         * not trusted: idp.example:443 presented a chain ending at issuer '...'"). */
+        (void)snprintf(e->detail, sizeof(e->detail), "%s.", res->detail);
+        break;
+    }
+}
+
+static void fetch_cb(struct fw_fetch_result *res, void *ctx)
+{
+    struct fw_md_err err;
+    (void)ctx;
+    fw_log_printf("metadata: fetch %s in %lu ms: %s", fw_fetch_err_code(res->err),
+                  (unsigned long)res->elapsed_ms, res->detail);
+    if (res->err != FW_FETCH_OK) {
+        fetch_error(&err, res);
+        fetch_done(NULL, 0, &err);
+        return;
+    }
+    /* The body is parsed in place; the fetch frees it when this returns. */
+    fetch_done((char *)res->body, res->body_len, NULL);
+}
+
 int fw_md_fetch_start(bool refresh)
 {
     const struct sso_cfg *c = fw_config_sso();
-    if (fetch_state == FW_MD_FETCHING) {
+    struct fw_fetch_opts opts;
+    unsigned i;
+    int rc;
+    if (fetch_state == FW_MD_FETCHING || fw_fetch_busy()) {
         return HAL_EAGAIN;
     }
     if (c->sp.metadata_url[0] == '\0') {
         return HAL_EINVAL;
     }
-    (void)refresh;
-    (void)fetch_done;
-    /* No HTTPS client in this build yet (firmware/fetch/ arrives with the TLS work). */
-    return HAL_ENOTSUP;
+    for (i = 0; i < c->trust_count && i < SSO_CFG_TRUST_MAX; i++) {
+        fetch_cas[i] = c->trust[i];
+        fetch_ders[i].der = fetch_cas[i].der;
+        fetch_ders[i].len = fetch_cas[i].len;
+    }
+    if (fw_trust_init(&fetch_trust, true, fetch_ders, i) != 0) {
+        return HAL_EINVAL;
+    }
+    memset(&opts, 0, sizeof(opts));
+    opts.max_body = SSO_CFG_MD_MAX_BYTES;
+    opts.trust = &fetch_trust;
+    rc = fw_fetch_start(c->sp.metadata_url, &opts, fetch_cb, NULL);
+    if (rc != FW_FETCH_OK) {
+        /* Refused before any I/O (bad URL, no time, no TLS): report it like a failure. */
+        struct fw_fetch_result res;
+        memset(&res, 0, sizeof(res));
+        res.err = rc;
+        (void)snprintf(res.detail, sizeof(res.detail), "%s", fw_fetch_strerror(rc));
+        fetch_is_refresh = refresh;
+        fetch_state = FW_MD_FETCHING;
+        fetch_error(&fetch_err, &res);
+        fetch_done(NULL, 0, &fetch_err);
+        return rc == FW_FETCH_E_BUSY ? HAL_EAGAIN : HAL_EIO;
+    }
+    fetch_is_refresh = refresh;
+    fetch_state = FW_MD_FETCHING;
+    fw_log_printf("metadata: fetching %s%s", c->sp.metadata_url, refresh ? " (refresh)" : "");
+    return HAL_OK;
 }
 
 void fw_md_poll(void)

@@ -38,7 +38,7 @@
 /** Why an import failed: a stable code (SAML core or fetch) and a sentence. */
 struct fw_md_err {
     char code[40];
-    char detail[192];
+    char detail[240];
 };
 
 /**

@@ -323,6 +323,7 @@ static void sso_acs(const struct fw_http_req *req, struct fw_http_resp *r)
     struct sso_resp_params params;
     struct sso_resp_error err;
     struct fw_session *s = NULL;
+    struct sso_alloc_stats heap0, heap1;
     const char *user, *why = NULL;
     enum sso_cfg_role role;
     char *buf = NULL;
@@ -404,13 +405,17 @@ static void sso_acs(const struct fw_http_req *req, struct fw_http_resp *r)
     params.replay = &replay;
     params.rng = rng;
 
+    sso_alloc_reset_peak();
+    sso_alloc_stats(&heap0);
     t0 = hal_clock_ms();
     rc = sso_resp_validate(buf, len, &rc_cfg, &params, &result, &err);
     last_validation_ms = hal_clock_ms() - t0;
+    sso_alloc_stats(&heap1);
     sso_free(buf);
     buf = NULL;
-    fw_log_printf("sso: response checked in %lu ms (%s)", (unsigned long)last_validation_ms,
-                  sso_err_code(rc));
+    fw_log_printf("sso: response checked in %lu ms (%s); %lu bytes, heap peak +%lu",
+                  (unsigned long)last_validation_ms, sso_err_code(rc), (unsigned long)len,
+                  (unsigned long)(heap1.peak_bytes - heap0.cur_bytes));
     if (rc != SSO_OK) {
         fw_audit(FW_EV_SSO_LOGIN_FAILED, rc, NULL, "%s", err.detail);
         fail_page(r, rc);

@@ -482,8 +482,15 @@ def trust_store(dev, api, tmp):
                  "duplicate CA")
     expect_error(api.call("POST", "/api/v1/trust", {"pem": pems[3][0]}), 409, "trust_store_full",
                  "fourth CA")
-    expect_error(api.call("POST", "/api/v1/trust", {"pem": "garbage"}), 400, "base64_invalid",
+    expect_error(api.call("POST", "/api/v1/trust", {"pem": "garbage"}), 400, "pem_invalid",
                  "not PEM")
+    leaf_key = os.path.join(tmp, "leaf.key")
+    leaf = subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                           "ec_paramgen_curve:P-256", "-nodes", "-days", "30", "-subj",
+                           "/CN=not a CA", "-addext", "basicConstraints=critical,CA:FALSE",
+                           "-keyout", leaf_key], check=True, capture_output=True).stdout.decode()
+    expect_error(api.call("POST", "/api/v1/trust", {"pem": leaf}), 400, "not_a_ca",
+                 "a leaf certificate")
     expect_error(api.call("POST", "/api/v1/trust", {}), 400, "missing_field", "no pem")
     lst = api.get("/api/v1/trust")["admin"]
     check([c["sha256"] for c in lst] == [fp for _, fp in pems[:3]], "trust list %r" % lst)

@@ -102,9 +102,9 @@ def main():
             check(dev.status()["hostname"] == "latchkey", "an invalid hostname was taken")
             m = dev.command("hostname lk-test-7",
                             r"hostname: saved \(record (\d+), (\d+) flash operations\)")
-            # (record 1 is the first boot's admin account)
+            # (records 1 and 2: the first boot's admin account, then its device keys)
             record = int(m.group(1))
-            check(record == 2, "first settings record number %d" % record)
+            check(record == 3, "first settings record number %d" % record)
             print("saving the settings took %s flash program/erase operations" % m.group(2))
             check(dev.status()["hostname"] == "lk-test-7", "hostname not live")
             dev.command("hostname", r"^hostname: lk-test-7$")
@@ -175,14 +175,15 @@ def main():
             dev.wait_for(r"first boot: generated admin password: [a-z2-9]{16} ", start=start)
             dev.wait_for(r"http: listening on port 80", start=start)
             check_status(dev.status(), "latchkey", 0)
-            # Erased, then the next first boot wrote its admin account as record 1 in slot 0:
-            # slot 1 is blank and no byte of the old settings is left anywhere.
+            # Erased, then the next first boot wrote its admin account (record 1, slot 0)
+            # and its device keys (record 2, slot 1): numbering restarted and no byte of
+            # the old settings is left anywhere.
             with open(flash, "rb") as f:
                 data = f.read()
-            check(data[32768:] == b"\xff" * 32768, "slot 1 not erased by factory-reset")
             check(b"lk-test-7" not in data, "old settings survived factory-reset")
-            check(data[0:4] == b"LKCF" and data[8:12] == b"\x01\0\0\0",
-                  "the first boot after the reset did not write record 1")
+            check(data[0:4] == b"LKCF" and data[8:12] == b"\x01\0\0\0" and
+                  data[32768:32772] == b"LKCF" and data[32776:32780] == b"\x02\0\0\0",
+                  "the first boot after the reset did not write records 1 and 2")
         finally:
             dev.stop()
     print("host boot test: passed")

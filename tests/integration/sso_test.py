@@ -112,8 +112,10 @@ def main():
             check(sess["user"] == "alice@example.com" and sess["role"] == "admin",
                   "alice's session %r" % sess)
             alice.put("/api/v1/sso", {"provider_name": "Okta (SSO admin)"})  # admin may write
-            m = dev.wait_for(r"sso: response checked in (\d+) ms \(ok\)")
-            print("ACS validation on the host: %s ms" % m.group(1))
+            m = dev.wait_for(r"sso: response checked in (\d+) ms \(ok\); (\d+) bytes, heap "
+                             r"peak \+(\d+)")
+            print("ACS validation on the host: %s ms for a %s-byte response, heap peak +%s "
+                  "bytes" % m.groups())
             ok = audit_last(api, "sso_login_ok")
             check(ok["user"] == "alice@example.com" and "admin via " + IDP.entity_id in
                   ok["detail"], "audit %r" % ok)
@@ -185,6 +187,27 @@ def main():
             check(audit_last(api, "sso_login_failed")["code"] == "signature_invalid",
                   "rogue signature audit")
             IDP.set_signing_key("idp")
+
+            # 7b. Encrypted assertions: the IdP encrypts to the SP certificate the device
+            #     publishes in its SP metadata; the device decrypts with its SP key.
+            st, _, spmd = api.raw("GET", "/sso/okta/metadata")
+            mm = re.search(rb'<md:KeyDescriptor use="encryption">.*?<ds:X509Certificate>(.*?)'
+                           rb'</ds:X509Certificate>', spmd, re.S)
+            check(st == 200 and mm, "SP metadata without an encryption certificate")
+            IDP.add_sp(doc["sp_entity_id"], doc["acs_url"],
+                       encrypt_cert_b64="".join(mm.group(1).decode().split()))
+            start = len(dev.lines)
+            action, fields = sp_login(dev, api, "alice@example.com")
+            check(b"EncryptedAssertion" in __import__("base64").b64decode(fields["SAMLResponse"]),
+                  "the IdP did not encrypt")
+            st, hdrs, _ = post_acs(api, action, fields)
+            _, sess = sso_session(api, st, hdrs)
+            check(sess["user"] == "alice@example.com", "encrypted login %r" % sess)
+            m = dev.wait_for(r"sso: response checked in (\d+) ms \(ok\); (\d+) bytes, heap "
+                             r"peak \+(\d+)", start=start)
+            print("ACS validation, encrypted assertion: %s ms for %s bytes, heap peak +%s" %
+                  m.groups())
+            IDP.add_sp(doc["sp_entity_id"], doc["acs_url"])
 
             # 8. Malformed posts.
             for body, code in ((b"RelayState=%2F", b"response_malformed"),

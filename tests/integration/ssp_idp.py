@@ -132,15 +132,23 @@ class Idp:
 
     def _write_sps(self):
         out = ["<?php"]
-        for eid, acs in self.sps.items():
+        for eid, (acs, enc_b64) in self.sps.items():
+            extra = ""
+            if enc_b64:
+                # Encrypted assertions (SSP 1.19: RSA-OAEP-MGF1P + AES-128-CBC) to this cert.
+                extra = (", 'assertion.encryption' => true, 'keys' => [['type' => "
+                         "'X509Certificate', 'encryption' => true, 'signing' => false, "
+                         "'X509Certificate' => %s]]" % _q(enc_b64))
             out.append("$metadata[%s] = ['AssertionConsumerService' => [['Binding' => %s, "
                        "'Location' => %s, 'index' => 0]], 'NameIDFormat' => %s, "
-                       "'simplesaml.nameidattribute' => 'email'];" % (
-                           _q(eid), _q(POST), _q(acs), _q(NAMEID_EMAIL)))
+                       "'simplesaml.nameidattribute' => 'email'%s];" % (
+                           _q(eid), _q(POST), _q(acs), _q(NAMEID_EMAIL), extra))
         _write(os.path.join(self.md, "saml20-sp-remote.php"), "\n".join(out) + "\n")
 
-    def add_sp(self, entity_id, acs_url):
-        self.sps[entity_id] = acs_url
+    def add_sp(self, entity_id, acs_url, encrypt_cert_b64=None):
+        """Register an SP (entity ID and ACS URL, as an admin pastes them into Okta); with
+        @encrypt_cert_b64 (base64 DER) assertions to it are encrypted."""
+        self.sps[entity_id] = (acs_url, encrypt_cert_b64)
         self._write_sps()
 
     def set_signing_key(self, name):
@@ -152,8 +160,11 @@ class Idp:
         env = dict(os.environ, SIMPLESAMLPHP_CONFIG_DIR=self.conf, PHP_CLI_SERVER_WORKERS="2")
         # SSP 1.19's logger calls strftime(), deprecated in PHP 8: mask E_DEPRECATED or it
         # becomes fatal (recipe trap). setsid: php -S workers outlive their parent.
+        # opcache off: it would keep serving the old metadata files for up to
+        # revalidate_freq seconds after set_signing_key()/add_sp() rewrote them.
         self.proc = subprocess.Popen(
-            ["php", "-d", "error_reporting=E_ALL & ~E_DEPRECATED & ~E_STRICT", "-S",
+            ["php", "-d", "error_reporting=E_ALL & ~E_DEPRECATED & ~E_STRICT",
+             "-d", "opcache.enable=0", "-d", "opcache.enable_cli=0", "-S",
              "127.0.0.1:%d" % self.port, "-t", SSP_ROOT + "/www"], env=env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + timeout

@@ -71,9 +71,9 @@
 #ifndef SSO_CFG_TRUST_MAX
 #define SSO_CFG_TRUST_MAX 3
 #endif
-/** Largest private key kept (DER): an EC P-256 key is 138 bytes, RSA-2048 about 1220. */
+/** Largest private key kept (DER): an EC P-256 key is 121..138 bytes, RSA-2048 about 1190..1220. */
 #ifndef SSO_CFG_KEY_MAX
-#define SSO_CFG_KEY_MAX 1280
+#define SSO_CFG_KEY_MAX 1300
 #endif
 /** Audit events kept in the record (the newest; older ones are dropped). */
 #ifndef SSO_CFG_AUDIT_MAX
