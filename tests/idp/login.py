@@ -21,6 +21,7 @@ prints the RelayState and ACS and writes the decoded response.
 import argparse
 import base64
 import datetime
+import gzip
 import html.parser
 import http.cookiejar
 import secrets
@@ -96,14 +97,23 @@ class Browser:
             handlers.append(urllib.request.HTTPSHandler(
                 context=ssl.create_default_context(cafile=cafile)))
         self.opener = urllib.request.build_opener(*handlers)
+        # Like a browser: gzip accepted (the device serves its pages only that way).
+        self.opener.addheaders = [("User-Agent", "latchkey-tests/1"),
+                                  ("Accept-Encoding", "gzip")]
+
+    @staticmethod
+    def _body(headers, data):
+        if headers.get("Content-Encoding", "").lower() == "gzip" and data:
+            return gzip.decompress(data)
+        return data
 
     def _open(self, req, timeout):
         try:
             r = self.opener.open(req, timeout=timeout)
         except urllib.error.HTTPError as e:  # 4xx/5xx pages are answers too
-            return e.code, dict(e.headers), e.read(), e.geturl()
+            return e.code, dict(e.headers), self._body(e.headers, e.read()), e.geturl()
         with r:
-            return r.status, dict(r.headers), r.read(), r.geturl()
+            return r.status, dict(r.headers), self._body(r.headers, r.read()), r.geturl()
 
     def get(self, url, timeout=15):
         return self._open(urllib.request.Request(url), timeout)
