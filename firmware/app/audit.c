@@ -6,7 +6,6 @@
 
 #include "app/config.h"
 #include "app/timesync.h"
-#include "hal/hal_clock.h"
 #include "hal/hal_err.h"
 #include "sso/err.h"
 #include "util/log.h"
@@ -15,8 +14,10 @@ static bool booted;
 static uint32_t next_seq = 1;
 static unsigned pending;      /* events appended since the last save */
 static bool pending_security; /* one of them is a security event */
+static bool pending_stamped;  /* first_pending_ms holds when the first pending event was seen */
 static uint32_t first_pending_ms;
 static uint32_t tokens = FW_AUDIT_BURST;
+static bool refill_started;
 static uint32_t refill_ms;
 static uint32_t flushes;
 
@@ -100,7 +101,6 @@ void fw_audit_boot(void)
     const struct sso_cfg_audit *a = fw_config_audit_tail();
     next_seq = a->count > 0 ? a->e[a->count - 1].seq + 1 : 1;
     booted = true;
-    refill_ms = hal_clock_ms();
 }
 
 void fw_audit(enum fw_audit_event ev, int code, const char *user, const char *fmt, ...)
@@ -128,9 +128,6 @@ void fw_audit(enum fw_audit_event ev, int code, const char *user, const char *fm
     fw_log_printf("audit: #%lu %s%s%s%s%s%s%s", (unsigned long)e->seq, fw_audit_event_name(ev),
                   e->user[0] != '\0' ? " user=" : "", e->user, code != 0 ? " code=" : "",
                   code != 0 ? sso_err_code(code) : "", e->detail[0] != '\0' ? ": " : "", e->detail);
-    if (pending == 0) {
-        first_pending_ms = hal_clock_ms();
-    }
     pending++;
     pending_security = pending_security || is_security(ev);
 }
@@ -139,6 +136,7 @@ void fw_audit_saved(void)
 {
     pending = 0;
     pending_security = false;
+    pending_stamped = false;
 }
 
 unsigned fw_audit_pending(void)
@@ -155,6 +153,16 @@ void fw_audit_poll(uint32_t now_ms)
 {
     uint32_t wait = pending_security ? FW_AUDIT_SECURITY_DELAY_MS : FW_AUDIT_COALESCE_MS;
     int rc;
+    /* Time comes only from here (the superloop's clock): the windows start at the first
+     * poll that sees an event, at most one loop pass after it. */
+    if (!refill_started) {
+        refill_started = true;
+        refill_ms = now_ms;
+    }
+    if (pending > 0 && !pending_stamped) {
+        pending_stamped = true;
+        first_pending_ms = now_ms;
+    }
     /* Refill the bucket (bounded: at most FW_AUDIT_BURST tokens). */
     while (tokens < FW_AUDIT_BURST && (uint32_t)(now_ms - refill_ms) >= FW_AUDIT_REFILL_MS) {
         tokens++;

@@ -100,8 +100,8 @@ void fw_keys_boot(void)
         fw_log_printf("keys: could not be saved (%d); they are new at every boot until the "
                       "flash works",
                       rc);
-        c = fw_config_edit(); /* the unsaved keys, for this boot only */
-        rc = install(c);
+        /* The scratch copy still holds the unsaved keys: use them for this boot only. */
+        (void)install(c);
         fw_config_abort();
         return;
     }

@@ -17,7 +17,11 @@ static void copy_text(char *dst, size_t size, const char *src)
     if (src != NULL) {
         while (n + 1 < size && src[n] != '\0') {
             /* Notices go to terminals and mail bodies: no control characters. */
-            dst[n] = (unsigned char)src[n] < 0x20 ? '?' : src[n];
+            char ch = src[n];
+            if ((unsigned char)ch < 0x20) {
+                ch = '?';
+            }
+            dst[n] = ch;
             n++;
         }
     }

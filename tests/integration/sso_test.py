@@ -14,11 +14,13 @@ read-only, no access), replay of an SP-initiated and of an IdP-initiated respons
 usage: sso_test.py PATH/TO/latchkey-host
 """
 
-import json
+import base64
+import calendar
 import os
 import re
 import sys
 import tempfile
+import time
 import urllib.parse
 
 from lkapi import Api, expect_error
@@ -44,7 +46,7 @@ def post_acs(api, action, fields):
 
 
 def sso_session(api, status, hdrs):
-    check(status == 303, "ACS answer %d" % status)
+    check(status == 303, "ACS answer %d %r" % (status, hdrs))
     sc = hdrs.get("set-cookie", "")
     check(sc.startswith("lk_session=") and "HttpOnly" in sc and "SameSite=Lax" in sc,
           "SSO cookie %r" % sc)
@@ -126,6 +128,28 @@ def main():
             e = audit_last(api, "sso_login_failed")
             check(e["code"] == "replay", "replay audit %r" % e)
 
+            # 2b. Session lifetime: the configured one, capped by the assertion's
+            #     SessionNotOnOrAfter (SimpleSAMLphp: 8 h after the login).
+            api.put("/api/v1/sso", {"session_lifetime_s": 86400})
+            action, fields = sp_login(dev, api, "alice@example.com")
+            xml = base64.b64decode(fields["SAMLResponse"]).decode()
+            snoa = re.search(r'SessionNotOnOrAfter="([^"]+)"', xml)
+            check(snoa, "the IdP sent no SessionNotOnOrAfter")
+            snoa_s = int(calendar.timegm(time.strptime(snoa.group(1)[:19], "%Y-%m-%dT%H:%M:%S")))
+            st, hdrs, _ = post_acs(api, action, fields)
+            a, sess = sso_session(api, st, hdrs)
+            a.raw("GET", "/sso/okta/logout")  # free the slot (the table holds 8)
+            check(abs(sess["expires"] - snoa_s) <= 2, "session end %d, SessionNotOnOrAfter %d" %
+                  (sess["expires"], snoa_s))
+            check(snoa_s - int(time.time()) < 86400 - 60, "the cap was not the tighter bound")
+            api.put("/api/v1/sso", {"session_lifetime_s": 3600})
+            action, fields = sp_login(dev, api, "alice@example.com")
+            st, hdrs, _ = post_acs(api, action, fields)
+            a, sess = sso_session(api, st, hdrs)
+            a.raw("GET", "/sso/okta/logout")
+            check(abs(sess["expires"] - (int(time.time()) + 3600)) <= 3,
+                  "configured lifetime %d" % (sess["expires"] - int(time.time())))
+
             # 3. Read-only user.
             action, fields = sp_login(dev, api, "bob@example.com")
             st, hdrs, _ = post_acs(api, action, fields)
@@ -135,6 +159,7 @@ def main():
             bob.get("/api/v1/sso")
             expect_error(bob.call("PUT", "/api/v1/sso", {"provider_name": "x"}), 403,
                          "forbidden", "read-only SSO user")
+            bob.raw("GET", "/sso/okta/logout")
 
             # 4. No role: no access.
             action, fields = sp_login(dev, api, "carol@example.com")
@@ -149,7 +174,8 @@ def main():
                 {"spentityid": doc["sp_entity_id"], "RelayState": "https://evil.example/"})
             action, fields = idp_login(url, "alice@example.com")
             st, hdrs, _ = post_acs(api, action, fields)
-            _, sess = sso_session(api, st, hdrs)
+            a, sess = sso_session(api, st, hdrs)
+            a.raw("GET", "/sso/okta/logout")
             check(hdrs["location"] == "/", "open redirect followed: %r" % hdrs["location"])
             st, _, body = post_acs(api, action, fields)
             check(st == 403 and b"replay" in body, "replayed IdP-initiated response: %d" % st)
@@ -177,7 +203,8 @@ def main():
             dev.command("clock-offset 0", r"clock-offset: 0 s")
             # the request stayed outstanding: the same response now works
             st, hdrs, _ = post_acs(api, action, fields)
-            sso_session(api, st, hdrs)
+            a, _ = sso_session(api, st, hdrs)
+            a.raw("GET", "/sso/okta/logout")
 
             # 7. A response signed with a key the device does not trust.
             IDP.set_signing_key("rogue")
@@ -198,7 +225,7 @@ def main():
                        encrypt_cert_b64="".join(mm.group(1).decode().split()))
             start = len(dev.lines)
             action, fields = sp_login(dev, api, "alice@example.com")
-            check(b"EncryptedAssertion" in __import__("base64").b64decode(fields["SAMLResponse"]),
+            check(b"EncryptedAssertion" in base64.b64decode(fields["SAMLResponse"]),
                   "the IdP did not encrypt")
             st, hdrs, _ = post_acs(api, action, fields)
             _, sess = sso_session(api, st, hdrs)
@@ -242,6 +269,9 @@ def main():
             check(st == 403, "ACS while disabled: %d" % st)
 
             out = dev.output()
+        except TestFailure:
+            print("device console (last lines):\n" + "\n".join(dev.lines[-15:]))
+            raise
             for leak in ("PHNhbWxwOl", "<saml", ADMIN_PW, fields["SAMLResponse"][:40]):
                 check(leak not in out, "the console shows %r" % leak)
         finally:
