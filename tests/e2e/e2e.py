@@ -159,6 +159,28 @@ class E2E:
         self.step_times.append((num, title, dt))
         print("    ok (%.1f s)" % dt, flush=True)
 
+    def doc(self, name, css=None):
+        """With --docs DIR: a screenshot for the README (an element, or the viewport)."""
+        if not self.a.docs:
+            return
+        os.makedirs(self.a.docs, exist_ok=True)
+        path = os.path.join(self.a.docs, name + ".png")
+        self.b.d.execute_script("document.querySelectorAll('details[open]')"
+                                ".forEach(function (d) { d.open = false; })")
+        if css:
+            e = self.b.el(css)
+            # The sticky top bar would cover the element's top edge.
+            self.b.d.execute_script("var t = document.querySelector('.topbar');"
+                                    "if (t) { t.style.position = 'static'; }"
+                                    "arguments[0].scrollIntoView({block: 'start'})", e)
+            e.screenshot(path)
+            self.b.d.execute_script("var t = document.querySelector('.topbar');"
+                                    "if (t) { t.style.position = ''; }")
+        else:
+            self.b.d.execute_script("window.scrollTo(0, 0)")
+            self.b.d.save_screenshot(path)
+        print("    docs %s" % path)
+
     def shot(self, name):
         p = self.b.shot(name)
         print("    screenshot %s" % os.path.relpath(p, self.work), flush=True)
@@ -363,6 +385,7 @@ class E2E:
             check(any(p == self.tls.path for p, s in self.tls.requests if s == 200),
                   "the device fetched the metadata from the TLS server: %s" % self.tls.requests)
             self.shot("sso-imported")
+            self.doc("ui-sso-import", 'section[aria-labelledby="h-provider"]')
 
         with self.step(4, "read the generated ACS URL and SP Entity ID; register them at the IdP"):
             self.acs_url = b.wait_value("#acs_url", r"^http").get_attribute("value")
@@ -375,6 +398,7 @@ class E2E:
             # Exactly what the page shows goes into the IdP's app settings.
             self.idp.add_sp(self.sp_entity_id, self.acs_url)
             self.shot("sso-generated-values")
+            self.doc("ui-sso-generated", 'section[aria-labelledby="h-sp"]')
 
         with self.step(5, "Default Relay State, role mapping, Enable Single Sign-On"):
             b.fill("#default_relay_state", RELAY)
@@ -398,11 +422,13 @@ class E2E:
             b.wait_text("#sso-button", "Sign in with Okta")
             b.wait_text("#sso-grace", "Password sign-in remains available until")
             self.shot("login-with-sso-button")
+            self.doc("ui-login")
             self.ui_sso_login("alice@example.com", "alice-pass", shot="idp-login-page")
             self.ui_wait_dashboard("alice@example.com", "Administrator")
             b.wait_text("#d-method", "Single sign-on")
             b.wait_text("#d-sso-state", "Enabled")
             self.shot("dashboard-sso-admin")
+            self.doc("ui-dashboard")
             self.last_audit(lambda e: e.get("user") == "alice@example.com" and
                             not e.get("code") and "fail" not in e.get("event", ""),
                             "for alice's SSO login")
@@ -475,6 +501,7 @@ class E2E:
             check(st == 403 and obj.get("error") == "sso_required",
                   "password login over the API after the grace period: %d %s" % (st, obj))
             self.shot("sso-required")
+            self.doc("ui-sso-required")
 
         with self.step(11, "break-glass on the console restores password sign-in"):
             m = self.dev.command("recovery-login",
@@ -504,6 +531,7 @@ class E2E:
             b.get(self.url("/ui/audit"))
             b.wait_ready()
             self.shot("audit-log")
+            self.doc("ui-audit")
 
     # ==== scenario: encrypted assertions =====================================================
     def encrypted(self):
@@ -669,6 +697,7 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--scenario", choices=("journey", "encrypted", "bad-acs"),
                     default="journey")
+    ap.add_argument("--docs", help="also save the README's screenshots into this folder")
     ap.add_argument("--metadata-via", choices=("url", "paste", "auto"), default="url",
                     help="how the device gets the IdP metadata: it fetches the URL (default), "
                          "the XML is pasted, or auto: the URL, else (a build without an HTTPS "
