@@ -8,7 +8,8 @@ Build-time checks (a failure stops the build), so the pages keep to what the dev
 Content-Security-Policy allows and load nothing from elsewhere:
   - no inline <script> code, no <style> element, no style="" attribute, no on*="" handler;
   - no src/href/action to another origin, no CSS url() or @import to one;
-  - every /ui/static/ reference in a page names a file of the manifest.
+  - every /ui/static/ reference in a page names a file of the manifest;
+  - every page sets referrer policy no-referrer (whatever route serves it).
 /ui/static/ files get their content hash in the URL (/ui/static/app.<hash>.js) and the
 pages are rewritten to match, so the server can mark them immutable.
 """
@@ -92,6 +93,8 @@ def main():
                 m = rx.search(t)
                 if m:
                     fail("%s: %s: %r" % (name, why, m.group(0)))
+            if '<meta name="referrer" content="no-referrer">' not in t:
+                fail("%s: no <meta name=\"referrer\" content=\"no-referrer\">" % name)
             for ref in re.findall(r"(?:src|href)=\"(/ui/static/[^\"]+)\"", t):
                 if ref not in url:
                     fail("%s: %s is not in the manifest" % (name, ref))

@@ -533,6 +533,136 @@ class E2E:
             self.shot("audit-log")
             self.doc("ui-audit")
 
+    # ==== scenario: the settings page's other paths ===========================================
+    def ui_import_url(self, url, expect_ok):
+        b = self.b
+        b.fill("#idp_metadata_url", url)
+        b.click("#import")
+        e = b.wait(lambda d: (lambda m: m if m.is_displayed() and re.search(
+            r"msg-(ok|err)", m.get_attribute("class")) else False)(
+                d.find_element("css selector", "#import-msg")), "the import to finish", 90)
+        ok = "msg-ok" in e.get_attribute("class")
+        check(ok == expect_ok, "import of %s: %s" % (url, e.text))
+        return e.text
+
+    def check_ui_files(self):
+        """Every page and the files it loads, over the wire: gzip, a CSP without
+        'unsafe-inline', no framing, no sniffing, no referrer."""
+        lb = L.Browser()
+        seen = []
+        for page in ("/", "/login", "/ui/sso", "/ui/audit", "/ui/sessions"):
+            st, h, body, _ = lb.get(self.url(page))
+            check(st == 200, "%s: HTTP %d" % (page, st))
+            refs = re.findall(r'(?:src|href)="(/ui/static/[^"]+)"', body.decode())
+            check(refs, "%s loads the shared files" % page)
+            check(b'<meta name="referrer" content="no-referrer">' in body or
+                  h.get("Referrer-Policy") == "no-referrer", "%s: no referrer" % page)
+            for path in [page] + refs:
+                if path in seen:
+                    continue
+                seen.append(path)
+                st, h, body, _ = lb.get(self.url(path))
+                csp = h.get("Content-Security-Policy", "")
+                check(st == 200 and h.get("Content-Encoding") == "gzip",
+                      "%s: HTTP %d, %s" % (path, st, h.get("Content-Encoding")))
+                check("default-src 'self'" in csp and "unsafe-inline" not in csp and
+                      "frame-ancestors 'none'" in csp, "%s: CSP %r" % (path, csp))
+                check(h.get("X-Frame-Options") == "DENY" and
+                      h.get("X-Content-Type-Options") == "nosniff", "%s: %s" % (path, h))
+        print("    %d files: gzip, CSP without unsafe-inline, DENY framing, nosniff" % len(seen))
+
+    def settings(self):
+        b = self.b
+        with self.step(1, "sign in; Single Sign-On with names and base URL"):
+            self.check_ui_files()
+            self.ui_password_login("admin", self.admin_pw)
+            self.ui_wait_dashboard("admin", "Administrator")
+            b.get(self.url("/ui/sso"))
+            b.wait_ready()
+            b.fill("#provider_name", PROVIDER)
+            b.fill("#short_name", SHORT)
+            b.fill("#base_url", self.base)
+
+        with self.step(2, "a short name outside [a-z0-9-] is refused before anything is sent"):
+            b.fill("#short_name", "Okta Prod")
+            b.click("#save")
+            b.wait_text("#page-msg", "Short Name: 1 to 32")
+            check(b.d.execute_script("return document.activeElement.id") == "short_name",
+                  "the focus is on the field")
+            b.fill("#short_name", SHORT)
+
+        with self.step(3, "metadata URL before the CA is trusted: the TLS error, verbatim"):
+            text = self.ui_import_url(self.tls.url(), False)
+            check(re.search(r"(?i)not trusted", text) and "10.0.2.2" in text,
+                  "names the untrusted certificate: %s" % text)
+            self.shot("import-untrusted")
+            print("    page: %s" % text)
+
+        with self.step(4, "trust the CA; a URL that answers 404"):
+            b.click("#alt-trust summary")
+            b.el("#trust_pem").send_keys(self.ca.ca_pem())
+            b.click("#add-trust")
+            b.wait_text("#trust-list", "Latchkey Test CA")
+            text = self.ui_import_url(self.tls.url(path="/app/%s/sso/saml/nope"
+                                                   % self.idp.app_id), False)
+            check("The metadata URL returned HTTP 404." in text, "404: %s" % text)
+            self.shot("import-404")
+            print("    page: %s" % text)
+
+        with self.step(5, "metadata without an entity ID: 'not found', then the ID from the URL"):
+            self.ui_import_url(self.tls.url(path=self.tls.path + "-noentity"), True)
+            b.wait_text("#v-idp-entity-id", "^not found$")
+            b.visible("#entity-missing")
+            # 10.0.2.2 is not Okta: the device offers no ID from this URL.
+            check(not b.el("#use-url-id").is_displayed(), "no suggestion for a non-Okta URL")
+            self.shot("entity-id-not-found")
+            # The admin has Okta's metadata URL for the app (the device cannot reach okta.com
+            # here; the document came from the same app), and saves it.
+            okta_url = "https://dev-123456.okta.com/app/%s/sso/saml/metadata" % self.idp.app_id
+            b.fill("#idp_metadata_url", okta_url)
+            b.click("#save")
+            b.wait_text("#save-msg", "Changes saved")
+            b.wait_text("#url-id-preview", re.escape(self.idp.entity_id))
+            self.shot("entity-id-suggested")
+            b.click("#use-url-id")
+            b.wait_text("#v-idp-entity-id", "^%s$" % re.escape(self.idp.entity_id))
+            b.wait_text("#import-msg", "IdP Entity ID set to")
+            self.shot("entity-id-from-url")
+
+        with self.step(6, "paste metadata XML: garbage is refused, the real document imports"):
+            b.click("#alt-xml summary")
+            b.d.execute_script("arguments[0].value = arguments[1]", b.el("#metadata_xml"),
+                               "<md:EntityDescriptor xmlns:md='urn:oasis:names:tc:SAML:2.0:"
+                               "metadata' entityID='x'/>")
+            b.click("#import-xml")
+            e = b.wait(lambda d: (lambda m: m if m.is_displayed() and "msg-err" in
+                                  m.get_attribute("class") else False)(
+                d.find_element("css selector", "#import-msg")), "the refusal")
+            check(re.search(r"(?i)IDPSSODescriptor|metadata", e.text), "reason: %s" % e.text)
+            print("    page: %s" % e.text)
+            self.shot("paste-refused")
+            b.d.execute_script("arguments[0].value = arguments[1]", b.el("#metadata_xml"),
+                               self.tls.fetch().decode())
+            b.click("#import-xml")
+            b.wait_text("#import-msg", "^Imported")
+            b.wait_text("#v-last-import", "from pasted metadata XML")
+
+        with self.step(7, "manual entry: entity ID, SSO URL and a certificate near its expiry"):
+            key, crt = os.path.join(self.work, "soon.key"), os.path.join(self.work, "soon.crt")
+            I.make_self_signed(key, crt, "idp-cert-expiring-soon", days=10)
+            b.click("#alt-manual summary")
+            b.fill("#idp_entity_id", "http://www.okta.com/exkMANUAL")
+            b.fill("#idp_sso_url", "https://idp.example.com/app/x/exkMANUAL/sso/saml")
+            b.fill("#idp_cert_pem", "")
+            b.el("#idp_cert_pem").send_keys(open(crt).read())
+            b.click("#save-manual")
+            b.wait_text("#import-msg", "IdP settings saved")
+            b.wait_text("#v-idp-entity-id", "^http://www.okta.com/exkMANUAL$")
+            b.wait_text("#v-last-import", "entered manually")
+            b.wait_text("#v-idp-certs", re.escape(I.cert_sha256(open(crt).read())))
+            b.wait_text("#v-idp-certs .badge-warn", r"expires in (9|10) days")
+            self.shot("manual-expiring-cert")
+
     # ==== scenario: encrypted assertions =====================================================
     def encrypted(self):
         with self.step(1, "configure SSO through the API"):
@@ -667,7 +797,7 @@ class E2E:
         try:
             self.start()
             {"journey": self.journey, "encrypted": self.encrypted,
-             "bad-acs": self.bad_acs}[self.scenario]()
+             "bad-acs": self.bad_acs, "settings": self.settings}[self.scenario]()
             bad_console = [x for x in self.b.logs() if x.get("level") == "SEVERE"
                            and "favicon" not in x.get("message", "")]
             check(not [x for x in self.b.console if "Content Security Policy" in
@@ -695,7 +825,7 @@ def main():
     ap.add_argument("--fw", required=True, help="latchkey-host or latchkey-qemu.elf")
     ap.add_argument("--qemu", default="qemu-system-arm")
     ap.add_argument("--work", required=True)
-    ap.add_argument("--scenario", choices=("journey", "encrypted", "bad-acs"),
+    ap.add_argument("--scenario", choices=("journey", "encrypted", "bad-acs", "settings"),
                     default="journey")
     ap.add_argument("--docs", help="also save the README's screenshots into this folder")
     ap.add_argument("--metadata-via", choices=("url", "paste", "auto"), default="url",

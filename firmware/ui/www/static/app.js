@@ -272,8 +272,11 @@
       idEl.className = imported ? "badge badge-warn" : "mono";
     }
     show("entity-missing", imported && !c.idp_entity_id);
+    // The device's suggestion (it recognizes Okta's own metadata URLs); the page's own
+    // guess only if the device does not give one at all.
     var appId = oktaIdFromUrl(c.idp_metadata_url);
-    var suggestion = c.idp_entity_id_suggestion || (appId ? "http://www.okta.com/" + appId : null);
+    var suggestion = "idp_entity_id_suggestion" in c ? c.idp_entity_id_suggestion :
+      appId ? "http://www.okta.com/" + appId : null;
     show("use-url-id", !!suggestion);
     $("use-url-id").setAttribute("data-id", suggestion || "");
     $("url-id-preview").textContent = suggestion ? "(" + suggestion + ")" : "";
