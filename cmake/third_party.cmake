@@ -27,6 +27,8 @@ target_include_directories(lk_mbedtls SYSTEM PUBLIC
 target_include_directories(lk_mbedtls PRIVATE "${LK_MBEDTLS_DIR}/library")
 # Absolute path: a bare "mbedtls_config.h" would find mbedTLS's own default first.
 target_compile_definitions(lk_mbedtls PUBLIC MBEDTLS_CONFIG_FILE="${LK_BOARD_DIR}/mbedtls_config.h")
+# TLS 1.3 (LK_TLS13) switches on mbedTLS options in cmake/mbedtls/lk_mbedtls_common.h.
+target_compile_definitions(lk_mbedtls PUBLIC LK_TLS13=$<BOOL:${LK_TLS13}>)
 target_compile_options(lk_mbedtls PRIVATE -w)
 
 # ---- Mini-XML --------------------------------------------------------------

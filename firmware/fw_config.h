@@ -15,7 +15,7 @@
  *  ACS post adds its body (up to 64 KB), the decoded copy of SAMLResponse (up to 64 KB)
  *  and the XML parse of the response. 256 KB of the M3 board's 4 MB RAM. */
 #ifndef FW_CFG_HEAP_BYTES
-#define FW_CFG_HEAP_BYTES (256u * 1024u)
+#define FW_CFG_HEAP_BYTES (256ul * 1024ul) /* unsigned long: as wide as size_t on every board */
 #endif
 
 /** The admin UI's plain-HTTP port (HTTPS arrives with the TLS adapter). */

@@ -1,5 +1,6 @@
 /* /api/v1/audit, /sessions, /trust, /device/cert, and /api/v1/status (docs/API.md). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api_priv.h"
@@ -14,6 +15,7 @@
 #include "sso/alloc.h"
 #include "sso/crypto.h"
 #include "sso/err.h"
+#include "sso/url.h"
 #include "trust/trust.h"
 
 void fw_api_status(const struct fw_http_req *req, struct fw_http_resp *r, void *ctx)
@@ -31,34 +33,72 @@ void fw_api_status(const struct fw_http_req *req, struct fw_http_resp *r, void *
 
 /* ---- audit ----------------------------------------------------------------------------- */
 
+static void audit_entry(struct fw_json *j, const struct sso_cfg_audit_entry *e)
+{
+    fw_json_obj_begin(j, NULL);
+    fw_json_uint(j, "seq", e->seq);
+    if (e->time_s > 0) {
+        fw_json_int(j, "time", e->time_s);
+    } else {
+        fw_json_null(j, "time");
+    }
+    fw_json_str(j, "event", fw_audit_event_name(e->event));
+    fw_json_str(j, "code", e->code != 0 ? sso_err_code(e->code) : NULL);
+    fw_json_str(j, "user", e->user[0] != '\0' ? e->user : NULL);
+    fw_json_str(j, "detail", e->detail);
+    fw_json_obj_end(j);
+}
+
+/* Room kept after the entries for the closing members ("more", "max", "unsaved"). */
+#define AUDIT_TAIL_ROOM 96
+
+/*
+ * GET /api/v1/audit[?since=SEQ]: the entries after SEQ, oldest first, as many as fit the
+ * response buffer; "more" says that the caller should ask again with since = the last
+ * seq it got. (Entries are bounded, but user names and details full of characters that
+ * JSON escapes could make all 32 larger than one response.)
+ */
 void fw_api_audit(const struct fw_http_req *req, struct fw_http_resp *r, void *ctx)
 {
     const struct sso_cfg_audit *a = fw_config_audit_tail();
-    struct fw_json j;
+    static char scratch[1024]; /* one entry, measured before it is written */
+    char since_txt[12];
+    unsigned long since = 0;
+    struct fw_json j, m;
+    bool more = false;
+    size_t mlen = 0;
     unsigned i;
     (void)ctx;
     if (api_session(req, r, API_READ) == NULL) {
         return;
+    }
+    if (sso_url_form_get(req->query.p, req->query.len, "since", since_txt, sizeof(since_txt),
+                         NULL) == 1) {
+        char *end = NULL;
+        since = strtoul(since_txt, &end, 10);
+        if (end == since_txt || *end != '\0') {
+            api_error(r, 400, "invalid_field", "\"since\" must be an audit sequence number.");
+            return;
+        }
     }
     api_json_begin(r, &j);
     fw_json_obj_begin(&j, NULL);
     fw_json_arr_begin(&j, "entries");
     for (i = 0; i < a->count && i < SSO_CFG_AUDIT_MAX; i++) {
         const struct sso_cfg_audit_entry *e = &a->e[i];
-        fw_json_obj_begin(&j, NULL);
-        fw_json_uint(&j, "seq", e->seq);
-        if (e->time_s > 0) {
-            fw_json_int(&j, "time", e->time_s);
-        } else {
-            fw_json_null(&j, "time");
+        if (e->seq <= since) {
+            continue;
         }
-        fw_json_str(&j, "event", fw_audit_event_name(e->event));
-        fw_json_str(&j, "code", e->code != 0 ? sso_err_code(e->code) : NULL);
-        fw_json_str(&j, "user", e->user[0] != '\0' ? e->user : NULL);
-        fw_json_str(&j, "detail", e->detail);
-        fw_json_obj_end(&j);
+        fw_json_init(&m, scratch, sizeof(scratch));
+        audit_entry(&m, e);
+        if (fw_json_finish(&m, &mlen) != 0 || j.size - j.len < mlen + 1 + AUDIT_TAIL_ROOM) {
+            more = true;
+            break;
+        }
+        audit_entry(&j, e);
     }
     fw_json_arr_end(&j);
+    fw_json_bool(&j, "more", more);
     fw_json_uint(&j, "max", SSO_CFG_AUDIT_MAX);
     fw_json_uint(&j, "unsaved", fw_audit_pending());
     fw_json_obj_end(&j);
@@ -327,7 +367,6 @@ void fw_api_device_cert_get(const struct fw_http_req *req, struct fw_http_resp *
     const struct sso_cfg *c = fw_config_sso();
     struct sso_cert_info info;
     struct fw_json j;
-    char hex[65];
     (void)ctx;
     if (api_session(req, r, API_READ) == NULL) {
         return;
@@ -336,6 +375,7 @@ void fw_api_device_cert_get(const struct fw_http_req *req, struct fw_http_resp *
     fw_json_obj_begin(&j, NULL);
     fw_json_bool(&j, "https", fw_keys_https_ready());
     if (c->keys.tls_cert.len > 0) {
+        char hex[65];
         uint8_t h[32];
         (void)sso_crypto_md(SSO_MD_SHA256, c->keys.tls_cert.der, c->keys.tls_cert.len, h);
         api_hex(h, sizeof(h), hex);

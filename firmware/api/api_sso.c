@@ -580,9 +580,9 @@ void fw_api_sso_enable(const struct fw_http_req *req, struct fw_http_resp *r, vo
 {
     static const char *const keys[] = {"enabled", NULL};
     struct fw_session *s = api_session(req, r, API_ADMIN);
-    char missing[128], text[FW_NOTIFY_TEXT_MAX + 1], until_s[SSO_TIME_STR_SIZE];
+    char text[FW_NOTIFY_TEXT_MAX + 1];
     struct sso_cfg *c;
-    int64_t now;
+    int64_t now = 0;
     bool on;
     (void)ctx;
     if (s == NULL || api_body(req, r, false) < 0 || !api_only_keys(r, 0, keys)) {
@@ -601,6 +601,7 @@ void fw_api_sso_enable(const struct fw_http_req *req, struct fw_http_resp *r, vo
         return;
     }
     if (on) {
+        char missing[128];
         if (!fw_policy_sso_ready(fw_config_sso(), missing, sizeof(missing))) {
             api_error(r, 409, "not_configured", "SSO cannot be enabled yet; missing: %s.", missing);
             return;
@@ -615,6 +616,7 @@ void fw_api_sso_enable(const struct fw_http_req *req, struct fw_http_resp *r, vo
     c->sp.enabled = on;
     c->sp.enabled_at_s = on ? now : 0;
     if (on) {
+        char until_s[SSO_TIME_STR_SIZE];
         (void)sso_time_format(fw_policy_password_until(c), until_s, sizeof(until_s));
         (void)snprintf(
             text, sizeof(text), "Single sign-on with %s was enabled by %s; password login ends %s.",

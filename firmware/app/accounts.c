@@ -56,15 +56,18 @@ int fw_account_set(struct sso_cfg *c, const char *name, const char *pw, size_t p
             slot = &c->accounts[i];
         }
     }
-    if (slot == NULL && role == SSO_CFG_ROLE_NONE) {
-        return HAL_EINVAL;
+    if (role == SSO_CFG_ROLE_NONE) {
+        if (slot == NULL) {
+            return HAL_EINVAL; /* a new account needs a role */
+        }
+        role = (enum sso_cfg_role)slot->role;
     }
     if (slot == NULL && c->account_count >= SSO_CFG_ACCOUNTS_MAX) {
         return HAL_ENOSPC;
     }
     memset(&a, 0, sizeof(a));
     memcpy(a.name, name, nlen);
-    a.role = (uint8_t)(role != SSO_CFG_ROLE_NONE ? role : (enum sso_cfg_role)slot->role);
+    a.role = (uint8_t)role;
     a.iterations = FW_CFG_PBKDF2_ITERATIONS;
     a.changed_at_s = now_s;
     /* A fresh salt for every password: equal passwords never hash alike, and a table

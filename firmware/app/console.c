@@ -191,11 +191,11 @@ static void cmd_clock_unset(int argc, char **argv)
 static void cmd_sso(int argc, char **argv)
 {
     const struct sso_cfg *live = fw_config_sso();
-    char until[SSO_TIME_STR_SIZE] = "-";
     struct sso_cfg *c;
     uint32_t ops = 0;
     int rc;
     if (argc == 1) {
+        char until[SSO_TIME_STR_SIZE] = "-";
         int64_t u = fw_policy_password_until(live);
         if (u > 0) {
             (void)sso_time_format(u, until, sizeof(until));

@@ -199,24 +199,21 @@ int64_t fw_md_fetch_finished_at(void)
 /* The fetch finished with @p body (or failed with @p err): import, save, audit. */
 static void fetch_done(char *body, size_t len, const struct fw_md_err *ferr)
 {
-    struct fw_md_err ferr_copy;
     const struct sso_cfg *live = fw_config_sso();
     struct fw_md_err err;
     int64_t now = 0;
-    int rc;
     if (fw_time_now(&now) != HAL_OK) {
         now = 0;
     }
     fetch_finished_at = now;
     if (ferr != NULL) {
-        ferr_copy = *ferr; /* ferr may be fetch_err itself */
-        err = ferr_copy;
+        err = *ferr; /* a copy: ferr may be fetch_err itself */
     } else {
         struct sso_cfg *c = fw_config_edit();
         if (fw_md_apply_xml(c, body, len, SSO_CFG_IDP_URL, now, &err) != 0) {
             fw_config_abort();
-        } else if ((rc = fw_config_commit(NULL)) != HAL_OK) {
-            set_err(&err, SSO_E_IO, "The configuration could not be saved (error %d).", rc);
+        } else if (fw_config_commit(NULL) != HAL_OK) {
+            set_err(&err, SSO_E_IO, "The configuration could not be saved.");
         } else {
             fetch_state = FW_MD_DONE;
             have_refresh_error = false;
@@ -273,6 +270,7 @@ static void fetch_cb(struct fw_fetch_result *res, void *ctx)
 {
     struct fw_md_err err;
     (void)ctx;
+    memset(&err, 0, sizeof(err));
     fw_log_printf("metadata: fetch %s in %lu ms: %s", fw_fetch_err_code(res->err),
                   (unsigned long)res->elapsed_ms, res->detail);
     if (res->err != FW_FETCH_OK) {

@@ -33,8 +33,8 @@ static void add(char *out, size_t size, size_t *len, const char *what)
         return;
     }
     if (*len > 0) {
-        memcpy(out + *len, ", ", 2);
-        *len += 2;
+        out[(*len)++] = ',';
+        out[(*len)++] = ' ';
     }
     memcpy(out + *len, what, n + 1);
     *len += n;

@@ -114,11 +114,11 @@ int fw_sess_create(const char *user, enum sso_cfg_role role, enum fw_sess_method
 static int find_cookie(struct fw_http_str h, struct fw_http_str *val)
 {
     static const char name[] = FW_SESSION_COOKIE "=";
-    const size_t nl = sizeof(name) - 1;
+    const size_t nl = strlen(name);
     size_t i = 0;
     int found = 0;
     while (i < h.len) {
-        size_t start, end;
+        size_t start, len = 0;
         while (i < h.len && (h.p[i] == ' ' || h.p[i] == ';')) {
             i++;
         }
@@ -126,17 +126,17 @@ static int find_cookie(struct fw_http_str h, struct fw_http_str *val)
         while (i < h.len && h.p[i] != ';') {
             i++;
         }
-        end = i;
-        while (end > start && h.p[end - 1] == ' ') {
-            end--;
+        len = i - start;
+        while (len > 0 && h.p[start + len - 1] == ' ') {
+            len--; /* trailing blanks of "name=value ;" */
         }
-        if (end - start >= nl && memcmp(h.p + start, name, nl) == 0) {
+        if (len >= nl && memcmp(h.p + start, name, nl) == 0) {
             if (found) {
                 return -1;
             }
             found = 1;
             val->p = h.p + start + nl;
-            val->len = end - start - nl;
+            val->len = len - nl;
         }
     }
     return found;

@@ -69,7 +69,7 @@ void fw_tls_cred_put(struct fw_tls_cred *cr);
 /** Is @p rc (a possibly combined high + low level mbedTLS code) an allocation failure? */
 bool fw_tls_is_nomem(int rc);
 
-/** mbedTLS error text (MBEDTLS_ERROR_C) into @p buf, for log lines and fetch details. */
+/** A short description of an mbedTLS handshake error into @p buf, for fetch details. */
 void fw_tls_mbedtls_strerror(int err, char *buf, size_t size);
 
 #endif /* FW_TLS_PRIV_H */

@@ -21,6 +21,14 @@
 #include "psa/crypto.h"
 #endif
 
+/* Without these, mbedTLS would skip the validity dates of server certificates without a
+ * word (x509_crt.c checks them only with MBEDTLS_HAVE_TIME_DATE), and the firmware could
+ * not point its clock at the board's UTC. A board's mbedtls_config.h must define them. */
+#if !defined(MBEDTLS_HAVE_TIME_DATE) || !defined(MBEDTLS_PLATFORM_TIME_ALT)
+#error                                                                                             \
+    "firmware TLS needs MBEDTLS_HAVE_TIME_DATE and MBEDTLS_PLATFORM_TIME_ALT in the board's mbedtls_config.h"
+#endif
+
 static mbedtls_ctr_drbg_context drbg;
 static bool seeded;
 

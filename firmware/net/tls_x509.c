@@ -1,13 +1,13 @@
 /*
  * Certificate chains, keys and the one protocol profile (tls_priv.h).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "mbedtls/asn1.h"
 #include "mbedtls/bignum.h"
 #include "mbedtls/cipher.h"
 #include "mbedtls/ecp.h"
-#include "mbedtls/error.h"
 #include "mbedtls/md.h"
 #include "net/tls.h"
 #include "net/tls_priv.h"
@@ -189,10 +189,46 @@ bool fw_tls_is_nomem(int rc)
            high == MBEDTLS_ERR_CIPHER_ALLOC_FAILED || high == MBEDTLS_ERR_SSL_ALLOC_FAILED;
 }
 
+/*
+ * What a handshake failure most likely means, in a few words. A table of the errors a
+ * TLS client meets in practice rather than mbedtls_strerror(): that one pulls every
+ * message mbedTLS has into flash (13 KB on the Cortex-M3).
+ */
 void fw_tls_mbedtls_strerror(int err, char *buf, size_t size)
 {
+    static const struct {
+        int code;
+        const char *text;
+    } known[] = {
+        {MBEDTLS_ERR_SSL_INVALID_RECORD, "invalid TLS record: the server does not speak TLS?"},
+        {MBEDTLS_ERR_SSL_CONN_EOF, "connection closed during the handshake"},
+        {MBEDTLS_ERR_SSL_DECODE_ERROR, "malformed handshake message"},
+        {MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE, "unexpected handshake message"},
+        {MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE, "the server sent a fatal alert"},
+        {MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION, "no common protocol version (TLS 1.2 or later)"},
+        {MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE,
+         "no common cipher suite, group or signature algorithm (ECDHE + AES-GCM required)"},
+        {MBEDTLS_ERR_SSL_UNSUPPORTED_EXTENSION, "unsupported TLS extension"},
+        {MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER, "illegal parameter in a handshake message"},
+        {MBEDTLS_ERR_SSL_BAD_CERTIFICATE, "malformed certificate message"},
+        {MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL, "message larger than the TLS buffers"},
+        {MBEDTLS_ERR_SSL_ALLOC_FAILED, "out of memory"},
+        {MBEDTLS_ERR_SSL_INTERNAL_ERROR, "internal error"},
+        {MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, "certificate verification failed"},
+        {MBEDTLS_ERR_X509_FATAL_ERROR, "certificate chain too long, or out of memory"},
+    };
+    size_t i;
+    const char *t = "TLS error";
     if (size == 0) {
         return;
     }
-    mbedtls_strerror(err, buf, size);
+    for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+        if (known[i].code == err) {
+            t = known[i].text;
+        }
+    }
+    if (fw_tls_is_nomem(err)) {
+        t = "out of memory";
+    }
+    (void)snprintf(buf, size, "%s", t);
 }

@@ -136,7 +136,7 @@ static bool is(struct fw_http_str s, const char *lit)
 
 static void sso_login(const struct fw_http_req *req, struct fw_http_resp *r)
 {
-    static char acs[SSO_CFG_URL_MAX], ent[SSO_CFG_URL_MAX], out[2048];
+    static char acs[SSO_CFG_URL_MAX], ent[SSO_CFG_URL_MAX];
     const struct sso_cfg *c = fw_config_sso();
     char relay[SSO_CFG_RELAY_STATE_MAX + 1];
     struct sso_authn_request ar;
@@ -190,6 +190,7 @@ static void sso_login(const struct fw_http_req *req, struct fw_http_resp *r)
     ap.idp_sso_url = fw_policy_idp_sso_url(c, &redirect);
     ap.relay_state = relay[0] != '\0' ? relay : NULL;
     if (redirect) {
+        static char out[2048]; /* the Location URL; not on the stack */
         rc = sso_authn_redirect_url(out, sizeof(out), &needed, &ar, &ap);
         if (rc == SSO_OK && fw_http_resp_header(r, "Location", out) == HAL_OK) {
             fw_http_resp_set(r, 302, "text/html; charset=utf-8");
@@ -273,7 +274,6 @@ static void fail_page(struct fw_http_resp *r, int code)
 static const char *user_name(const struct sso_cfg *c, const char **why)
 {
     const char *u;
-    int a;
     if (c->sp.username_attribute[0] == '\0') {
         if (strcmp(result.name_id_format, NAMEID_TRANSIENT) == 0) {
             *why = "NameID is transient (not a user name); set username_attribute";
@@ -281,7 +281,7 @@ static const char *user_name(const struct sso_cfg *c, const char **why)
         }
         u = result.name_id;
     } else {
-        a = sso_resp_attr_find(&result, c->sp.username_attribute);
+        int a = sso_resp_attr_find(&result, c->sp.username_attribute);
         if (a < 0 || result.attrs[a].value_count == 0) {
             *why = "the username attribute is missing";
             return NULL;
@@ -562,30 +562,36 @@ void fw_sso_get(const struct fw_http_req *req, struct fw_http_resp *r, void *ctx
 {
     struct fw_http_str action;
     (void)ctx;
-    if (!parse_path(req, &action)) {
-        not_found(r);
-    } else if (is(action, "login")) {
-        sso_login(req, r);
-    } else if (is(action, "metadata")) {
-        sso_metadata(r);
-    } else if (is(action, "logout")) {
-        local_logout(req, r);
-    } else {
-        not_found(r);
+    if (parse_path(req, &action)) {
+        if (is(action, "login")) {
+            sso_login(req, r);
+            return;
+        }
+        if (is(action, "metadata")) {
+            sso_metadata(r);
+            return;
+        }
+        if (is(action, "logout")) {
+            local_logout(req, r);
+            return;
+        }
     }
+    not_found(r);
 }
 
 void fw_sso_post(const struct fw_http_req *req, struct fw_http_resp *r, void *ctx)
 {
     struct fw_http_str action;
     (void)ctx;
-    if (!parse_path(req, &action)) {
-        not_found(r);
-    } else if (is(action, "acs")) {
-        sso_acs(req, r);
-    } else if (is(action, "logout")) {
-        local_logout(req, r);
-    } else {
-        not_found(r);
+    if (parse_path(req, &action)) {
+        if (is(action, "acs")) {
+            sso_acs(req, r);
+            return;
+        }
+        if (is(action, "logout")) {
+            local_logout(req, r);
+            return;
+        }
     }
+    not_found(r);
 }

@@ -12,7 +12,7 @@
 #include "sso/err.h"
 #include "trust/trust.h"
 
-#define PEM_MAX_BYTES (4 * FW_TRUST_CA_MAX_DER) /* base64 + headers + comments around it */
+#define PEM_MAX_BYTES (4u * FW_TRUST_CA_MAX_DER) /* base64 + headers + comments around it */
 
 /* One DER TLV at @p p (definite length, at most 3 length bytes). */
 static bool tlv(const uint8_t *p, const uint8_t *end, uint8_t *tag, size_t *hdr, size_t *clen)

@@ -174,7 +174,7 @@ int sso_cfg_sp_urls(const struct sso_cfg_sp *sp, char *acs, char *entity)
         }
         /* blen + 5 + slen + tl < SSO_CFG_URL_MAX by sso_cfg_base_url_ok(). */
         memcpy(o, sp->base_url, blen);
-        memcpy(o + blen, "/sso/", 5);
+        memcpy(o + blen, "/sso/", 6); /* with its NUL, overwritten next */
         memcpy(o + blen + 5, sp->short_name, slen);
         memcpy(o + blen + 5 + slen, tails[i], tl + 1);
     }

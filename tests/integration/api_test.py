@@ -548,19 +548,30 @@ def password_change(dev, api):
 
 
 def session_table_full(dev, pw):
+    """Log in until the table is full: the next login is 503 session_table_full (no live
+    session is evicted), and the list shows all of them. Then free them."""
     apis = []
-    for i in range(SESSIONS_MAX + 1):
+    while True:
         a = Api(dev.http_port)
-        st, doc = a.call("POST", "/api/v1/login", {"username": "admin", "password": pw})
+        st, hdrs, data = a.raw("POST", "/api/v1/login",
+                               json.dumps({"username": "admin", "password": pw}),
+                               {"Content-Type": "application/json"})
+        doc = json.loads(data)
         if st == 503:
             check(doc["error"] == "session_table_full", "full table answer %r" % doc)
             break
-        check(st == 200, "login %d: %d %r" % (i, st, doc))
-        a.cookie = None
-        apis.append(doc)
-    check(st == 503, "no limit reached after %d logins" % len(apis))
+        check(st == 200, "login %d: %d %r" % (len(apis), st, doc))
+        a.cookie = hdrs["set-cookie"].split(";", 1)[0]
+        a.csrf = doc["csrf_token"]
+        apis.append(a)
+        check(len(apis) <= SESSIONS_MAX, "no limit after %d logins" % len(apis))
     dev.wait_for(r"audit: #\d+ session_table_full")
-    return len(apis)
+    lst = apis[0].get("/api/v1/sessions")["sessions"]
+    check(len(lst) == SESSIONS_MAX, "sessions listed when full: %d" % len(lst))
+    for a in apis:
+        a.get("/api/v1/sso")  # every one of them still works
+        a.post("/api/v1/logout", {})
+    return len(lst)
 
 
 def backoff(dev):
@@ -572,6 +583,41 @@ def backoff(dev):
     d = expect_error(a.call("POST", "/api/v1/login", {"username": "admin", "password": "bad"}),
                      429, "rate_limited", "sixth attempt")
     check(re.search(r"\d+ seconds", d["detail"]), "backoff detail %r" % d["detail"])
+
+
+def audit_paging(dev, pw):
+    """User names that JSON must escape (a hostile client picks them) make the audit
+    tail larger than one response: it is served in pages, never cut or refused."""
+    a = Api(dev.http_port)
+    for i in range(34):
+        st, _ = a.call("POST", "/api/v1/login", {"username": '"\\' * 32, "password": "x" * 8})
+        check(st in (401, 429), "hostile login %d: %d" % (i, st))
+    time.sleep(2.5)  # past the backoff, which does not stop the admin for long
+    for _ in range(150):
+        st, hdrs, data = a.raw("POST", "/api/v1/login",
+                               json.dumps({"username": "admin", "password": pw}),
+                               {"Content-Type": "application/json"})
+        if st == 200:
+            break
+        time.sleep(1)
+    check(st == 200, "admin locked out: %d %r" % (st, data))
+    a.cookie = hdrs["set-cookie"].split(";", 1)[0]
+    pages, entries, since = 0, [], 0
+    while True:
+        doc = a.get("/api/v1/audit?since=%d" % since)
+        pages += 1
+        entries += doc["entries"]
+        if not doc["more"]:
+            break
+        check(doc["entries"], "a page without entries but more")
+        since = doc["entries"][-1]["seq"]
+    check(pages > 1, "32 escaped entries fit one page? (%d)" % pages)
+    check(len(entries) == 32, "entries over all pages: %d" % len(entries))
+    seqs = [e["seq"] for e in entries]
+    check(seqs == sorted(seqs) and len(set(seqs)) == 32, "paging order %r" % seqs)
+    check(any(e["user"] == '"\\' * 32 for e in entries), "hostile user name not kept verbatim")
+    expect_error(a.call("GET", "/api/v1/audit?since=x"), 400, "invalid_field", "bad since")
+    print("audit tail with escaped user names: %d pages" % pages)
 
 
 def main():
@@ -612,8 +658,9 @@ def main():
             check(any(e["event"] == "boot" for e in api.get("/api/v1/audit")["entries"]),
                   "audit tail after restart")
             n = session_table_full(dev, pw)
-            print("session table: %d sessions, then session_table_full" % (n + 1))
+            print("session table: %d sessions, then session_table_full" % n)
             backoff(dev)
+            audit_paging(dev, pw)
         finally:
             dev.stop()
     print("api test: passed")

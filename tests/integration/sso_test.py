@@ -150,6 +150,22 @@ def main():
             check(abs(sess["expires"] - (int(time.time()) + 3600)) <= 3,
                   "configured lifetime %d" % (sess["expires"] - int(time.time())))
 
+            # 2c. The user name from an attribute instead of the NameID; a missing one is
+            #     no access.
+            api.put("/api/v1/sso", {"username_attribute": "email"})
+            action, fields = sp_login(dev, api, "alice@example.com")
+            st, hdrs, _ = post_acs(api, action, fields)
+            a, sess = sso_session(api, st, hdrs)
+            a.raw("GET", "/sso/okta/logout")
+            check(sess["user"] == "alice@example.com", "user from attribute %r" % sess)
+            api.put("/api/v1/sso", {"username_attribute": "employeeNumber"})
+            action, fields = sp_login(dev, api, "alice@example.com")
+            st, hdrs, body = post_acs(api, action, fields)
+            check(st == 403 and b"No access" in body, "missing username attribute: %d" % st)
+            check("username attribute is missing" in audit_last(api, "sso_no_access")["detail"],
+                  "audit for a missing username attribute")
+            api.put("/api/v1/sso", {"username_attribute": ""})
+
             # 3. Read-only user.
             action, fields = sp_login(dev, api, "bob@example.com")
             st, hdrs, _ = post_acs(api, action, fields)

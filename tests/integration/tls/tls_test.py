@@ -7,7 +7,8 @@ The device is latchkey-tls-test (tls_test_main.c). Its fetches reach servers on 
 loopback through slirp's gateway 10.0.2.2; the test PKI is made at test time with the
 openssl command. Its HTTPS listener is reached through the forwarded port.
 
-usage: tls_test.py PATH/TO/latchkey-tls-test
+usage: tls_test.py PATH/TO/latchkey-tls-test [--tls13]
+(--tls13: the firmware was built with LK_TLS13=ON, so both ends negotiate TLS 1.3.)
 Python 3 standard library + openssl + curl.
 """
 
@@ -33,6 +34,11 @@ MD = (b'<?xml version="1.0"?>\n<md:EntityDescriptor xmlns:md="urn:oasis:names:tc
       b"".join(b"  <!-- filler line %05d to make the body span many TLS records -->\n" % i
                for i in range(600)) + b"</md:EntityDescriptor>\n")
 OVERSIZE = b"x" * 70000
+TLS13 = "--tls13" in sys.argv
+VERSION = "TLSv1.3" if TLS13 else "TLSv1.2"
+# mbedTLS's suite names, as the device prints them.
+SUITE_EC = r"TLS1-3-AES-\d+-GCM" if TLS13 else r"TLS-ECDHE-ECDSA-WITH-AES-\d+-GCM"
+SUITE_RSA = r"TLS1-3-AES-\d+-GCM" if TLS13 else r"TLS-ECDHE-RSA-WITH-AES-\d+-GCM"
 
 
 def device_big():
@@ -262,7 +268,7 @@ def client_tests(dev, d):
     g = "https://10.0.2.2:%d" % good.port
     print("TLS client (metadata fetch):")
     line = expect_ok(dev, g + "/md.xml", MD)
-    check("version=TLSv1.2 " in line and re.search(r"suite=TLS-ECDHE-ECDSA-WITH-AES-\d+-GCM", line),
+    check("version=%s " % VERSION in line and re.search("suite=" + SUITE_EC, line),
           "negotiated: %s" % line)
     print("  client heap peak during the fetch: %s bytes" % re.search(r"heap_peak=(\d+)",
                                                                     line).group(1))
@@ -281,7 +287,7 @@ def client_tests(dev, d):
     fetch(dev, g + "/slow", r"^fetch: error timeout .*waiting for the response", timeout_ms=3000)
     check(time.monotonic() - t0 < 6, "the 3 s timeout took %.1f s" % (time.monotonic() - t0))
     line = expect_ok(dev, "https://10.0.2.2:%d/md.xml" % rsa.port, MD)
-    check(re.search(r"suite=TLS-ECDHE-RSA-WITH-AES-\d+-GCM", line), "RSA server: %s" % line)
+    check(re.search("suite=" + SUITE_RSA, line), "RSA server: %s" % line)
     fetch(dev, "https://10.0.2.2:%d/md.xml" % unknown.port,
           r"^fetch: error tls_untrusted .*CN=Latchkey Test CA 2")
     fetch(dev, "https://10.0.2.2:%d/md.xml" % wrongname.port,
@@ -337,8 +343,11 @@ def server_tests(dev, d):
     dev.command("heap-reset", r"^heap-reset: ok")
     ver, cipher, data = tls_get(port, cafile)
     print("  python ssl: %s %s" % (ver, cipher))
-    check(ver == "TLSv1.2", "version %s" % ver)
-    check(cipher.startswith("ECDHE-ECDSA-") and "GCM" in cipher, "cipher %s" % cipher)
+    check(ver == VERSION, "version %s" % ver)
+    if TLS13:
+        check(cipher in ("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384"), "cipher %s" % cipher)
+    else:
+        check(cipher.startswith("ECDHE-ECDSA-") and "GCM" in cipher, "cipher %s" % cipher)
     check(data.startswith(b"HTTP/1.1 200 OK\r\n") and data.endswith(b"hello over tls\n"),
           "response %r" % data[:80])
     st = stats(dev)
@@ -360,8 +369,10 @@ def server_tests(dev, d):
                             "-servername", "lk-test"] + args, input=b"", capture_output=True,
                            timeout=30)
         out = (r.stdout + r.stderr).decode(errors="replace")
-        check(r.returncode != 0 and "Cipher is (NONE)" in out or "handshake failure" in out or
-              "alert" in out, "%s accepted:\n%s" % (what, out[-600:]))
+        # A negotiated session prints "Cipher is <suite>"; a refused one "(NONE)" or nothing.
+        check(re.search(r"Cipher is (?!\(NONE\))", out) is None and
+              ("Cipher is (NONE)" in out or "alert" in out or r.returncode != 0),
+              "%s accepted:\n%s" % (what, out[-600:]))
         print("  openssl s_client %s: refused" % what)
     r = subprocess.run(["openssl", "s_client", "-connect", "127.0.0.1:%d" % port, "-tls1_2",
                         "-servername", "lk-test", "-CAfile", cafile, "-verify_return_error"],

@@ -228,6 +228,9 @@ TEST_CASE(sp_cert_is_rsa2048)
                (unsigned long)ms, (unsigned long)(st.peak_bytes - before), (unsigned long)o.key_len,
                (unsigned long)o.crt_len);
     }
+    if (test_stack_peak() > 0) {
+        printf("# stack high-water mark so far: %lu bytes\n", (unsigned long)test_stack_peak());
+    }
     TEST_EQ(heap_now(), before);
     TEST_TRUE(o.key_len <= FW_CERTGEN_RSA_KEY_MAX);
     mbedtls_pk_init(&pk);

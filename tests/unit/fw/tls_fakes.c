@@ -73,6 +73,11 @@ void fake_utc_unknown(void)
     utc_known = false;
 }
 
+size_t test_stack_peak(void)
+{
+    return 0;
+}
+
 uint32_t test_ms(void)
 {
     struct timespec ts;
@@ -83,7 +88,13 @@ uint32_t test_ms(void)
 /* The board's timers (boards/qemu-mps2-an385/src/clock.c); unit tests do not run
  * hal_board_init(), so the clock is started here, once. */
 void board_clock_init(void);
+size_t board_stack_peak(void);
 static bool clock_started;
+
+size_t test_stack_peak(void)
+{
+    return board_stack_peak();
+}
 
 static void start_clock(void)
 {

@@ -21,6 +21,8 @@ void fake_utc_set(int64_t utc);
 void fake_utc_unknown(void);
 /** Milliseconds of real (or emulated) time, for timings. */
 uint32_t test_ms(void);
+/** QEMU: the deepest the stack has been since boot (the board paints it); host: 0. */
+size_t test_stack_peak(void);
 
 /* ---- test PKI (P-256, SHA-256) ----------------------------------------------------- */
 
