@@ -20,12 +20,26 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 CHROMIUM = "/usr/lib/chromium/chromium"
 
 
+def spki_pin_arg(cert_pem):
+    """Chromium's flag that accepts exactly this certificate's key (the device's
+    self-signed HTTPS certificate, as an admin accepts it once), and no other bad cert."""
+    import base64
+    import hashlib
+    import subprocess
+    pub = subprocess.run(["openssl", "x509", "-pubkey", "-noout"], input=cert_pem.encode(),
+                         stdout=subprocess.PIPE, check=True).stdout
+    der = subprocess.run(["openssl", "pkey", "-pubin", "-outform", "DER"], input=pub,
+                         stdout=subprocess.PIPE, check=True).stdout
+    return "--ignore-certificate-errors-spki-list=" + base64.b64encode(
+        hashlib.sha256(der).digest()).decode()
+
+
 class BrowserError(Exception):
     pass
 
 
 class Browser:
-    def __init__(self, artifacts, width=1280, height=900, timeout=20.0):
+    def __init__(self, artifacts, width=1280, height=900, timeout=20.0, extra_args=()):
         self.artifacts = artifacts
         os.makedirs(artifacts, exist_ok=True)
         self.timeout = timeout
@@ -43,7 +57,7 @@ class Browser:
                   "--disable-sync", "--disable-dev-shm-usage", "--disable-extensions",
                   "--password-store=basic", "--lang=en-US",
                   "--window-size=%d,%d" % (width, height),
-                  "--user-data-dir=" + self.profile):
+                  "--user-data-dir=" + self.profile) + tuple(extra_args):
             opts.add_argument(a)
         opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         t = time.monotonic()

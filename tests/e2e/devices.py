@@ -98,7 +98,18 @@ class _Console:
 
     @property
     def base_url(self):
+        if self.scheme == "https":
+            return "https://127.0.0.1:%d" % self.https_port
         return "http://127.0.0.1:%d" % self.http_port
+
+    def wait_https(self, start=0, timeout=BOOT_TIMEOUT_S):
+        self.wait_for(r"https: listening on port 443", start, timeout)
+
+    def device_cert_pem(self, timeout=10):
+        """The device's self-signed HTTPS certificate, as the browser gets it (an admin
+        checks its fingerprint once and pins it)."""
+        import ssl
+        return ssl.get_server_certificate(("127.0.0.1", self.https_port), timeout=timeout)
 
 
 class HostDevice(_Console):
@@ -106,12 +117,14 @@ class HostDevice(_Console):
 
     board = "host"
 
-    def __init__(self, exe, workdir, flash_name="flash.bin", extra=()):
+    def __init__(self, exe, workdir, flash_name="flash.bin", extra=(), scheme="http"):
         self._init_console()
         self.exe = exe
         self.workdir = workdir
         self.flash = os.path.join(workdir, flash_name)
+        self.scheme = scheme
         self.http_port = free_port()
+        self.https_port = free_port()
         self.extra = list(extra)
         self.proc = None
 
@@ -121,8 +134,8 @@ class HostDevice(_Console):
             os.remove(self.flash)
         self.log = open(os.path.join(self.workdir, "console.log"), "a")
         self.proc = subprocess.Popen(
-            [self.exe, "--flash", self.flash, "--http", str(self.http_port), "--https", "0"] +
-            self.extra, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            [self.exe, "--flash", self.flash, "--http", str(self.http_port), "--https",
+             str(self.https_port)] + self.extra, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         threading.Thread(target=self._reader, args=(self.proc.stdout,), daemon=True).start()
         return self
 
@@ -151,13 +164,16 @@ class QemuDevice(_Console):
 
     board = "qemu-mps2-an385"
 
-    def __init__(self, elf, workdir, qemu="qemu-system-arm", flash_name="flash.bin", extra=()):
+    def __init__(self, elf, workdir, qemu="qemu-system-arm", flash_name="flash.bin", extra=(),
+                 scheme="http"):
         self._init_console()
         self.elf = os.path.abspath(elf)
         self.qemu = qemu
         self.workdir = workdir
         self.flash = os.path.join(workdir, flash_name)
+        self.scheme = scheme
         self.http_port = free_port()
+        self.https_port = free_port()
         self.extra = list(extra)
         self.proc = None
 
@@ -171,12 +187,12 @@ class QemuDevice(_Console):
         semi = ",".join(["enable=on", "target=native", "chardev=con"] +
                         ["arg=" + a.replace(",", ",,") for a in args])
         # restrict=off: 10.0.2.2 reaches the host's loopback (the metadata TLS server), as
-        # on the host board; port 80 is forwarded for the browser.
+        # on the host board; ports 80 and 443 are forwarded for the browser.
         cmd = [self.qemu, "-M", "mps2-an385", "-nographic", "-monitor", "none",
                "-chardev", "stdio,id=con,mux=on,signal=off", "-serial", "chardev:con",
                "-semihosting-config", semi,
-               "-nic", "user,model=lan9118,restrict=off,hostfwd=tcp:127.0.0.1:%d-:80"
-               % self.http_port,
+               "-nic", "user,model=lan9118,restrict=off,hostfwd=tcp:127.0.0.1:%d-:80,"
+               "hostfwd=tcp:127.0.0.1:%d-:443" % (self.http_port, self.https_port),
                "-kernel", self.elf]
         self.log = open(os.path.join(self.workdir, "console.log"), "a")
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -212,12 +228,17 @@ class QemuDevice(_Console):
 class Api:
     """/api/v1 over urllib with a cookie jar; login() keeps the CSRF token for later calls."""
 
+    # The device's pinned HTTPS certificate (PEM), shared by every Api of the run.
+    pinned_cert = None
+
     def __init__(self, base_url, jar=None):
         self.base = base_url.rstrip("/")
         self.jar = jar if jar is not None else http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),
-                                                  urllib.request.HTTPCookieProcessor(self.jar),
-                                                  NoRedirect())
+        handlers = [urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor(self.jar),
+                    NoRedirect()]
+        if self.base.startswith("https:"):
+            handlers.append(urllib.request.HTTPSHandler(context=pinned_context(Api.pinned_cert)))
+        self.opener = urllib.request.build_opener(*handlers)
         self.csrf = None
 
     def call(self, method, path, body=None, timeout=30, raw=False):
@@ -255,6 +276,18 @@ class Api:
             self.csrf = obj["session"].get("csrf_token")
             return obj["session"]
         return None
+
+
+def pinned_context(pem):
+    """TLS to the device: its self-signed certificate is the only trust anchor. The name is
+    not checked (the certificate names the device's hostname, the test reaches it as
+    127.0.0.1); the certificate itself must match."""
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_REQUIRED
+    ctx.load_verify_locations(cadata=pem)
+    return ctx
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

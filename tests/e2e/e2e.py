@@ -125,12 +125,21 @@ class E2E:
         self.idp.start()
         self.tls = I.MetadataServer(self.idp, self.ca).start()
         if self.board == "host":
-            self.dev = D.HostDevice(self.a.fw, os.path.join(self.work, "device"))
+            self.dev = D.HostDevice(self.a.fw, os.path.join(self.work, "device"),
+                                    scheme=self.a.scheme)
         else:
-            self.dev = D.QemuDevice(self.a.fw, os.path.join(self.work, "device"), self.a.qemu)
+            self.dev = D.QemuDevice(self.a.fw, os.path.join(self.work, "device"), self.a.qemu,
+                                    scheme=self.a.scheme)
         self.dev.start()
-        self.b = B.Browser(self.artifacts)
         self.dev.wait_up()
+        extra = []
+        if self.a.scheme == "https":
+            # The admin UI over the device's own TLS: its self-signed certificate (made at
+            # first boot) is accepted by its key only, as an admin accepts it once.
+            self.dev.wait_https()
+            D.Api.pinned_cert = self.dev.device_cert_pem()
+            extra.append(B.spki_pin_arg(D.Api.pinned_cert))
+        self.b = B.Browser(self.artifacts, extra_args=extra)
         self.admin_pw = self.dev.first_boot_password()
         self.base = self.dev.base_url
         print("e2e: %s board at %s, IdP %s (%s), metadata %s; Chromium up in %.1f s"
@@ -189,6 +198,12 @@ class E2E:
     # ---- device helpers ---------------------------------------------------------------------
     def url(self, path):
         return self.base + path
+
+    def lbrowser(self):
+        """A browserless client for the device (pinned to its certificate on HTTPS)."""
+        if self.a.scheme == "https":
+            return L.Browser(context=D.pinned_context(D.Api.pinned_cert))
+        return L.Browser()
 
     def api_as_admin(self):
         """The harness's own password session (the break-glass and setup paths)."""
@@ -342,6 +357,11 @@ class E2E:
             self.ui_wait_dashboard("admin", "Administrator")
             b.wait_text("#d-method", "Password")
             b.wait_text("#d-sso-state", "Disabled")
+            c = b.d.get_cookie("lk_session")
+            check(c and c.get("httpOnly") and c.get("sameSite") == "Lax" and
+                  bool(c.get("secure")) == (self.a.scheme == "https"),
+                  "session cookie HttpOnly, SameSite=Lax, Secure on HTTPS: %s"
+                  % {k: c.get(k) for k in ("httpOnly", "sameSite", "secure")} if c else None)
             self.shot("dashboard-password")
 
         with self.step(2, "open Single Sign-On; provider name Okta, short name okta"):
@@ -548,7 +568,7 @@ class E2E:
     def check_ui_files(self):
         """Every page and the files it loads, over the wire: gzip, a CSP without
         'unsafe-inline', no framing, no sniffing, no referrer."""
-        lb = L.Browser()
+        lb = self.lbrowser()
         seen = []
         for page in ("/", "/login", "/ui/sso", "/ui/audit", "/ui/sessions"):
             st, h, body, _ = lb.get(self.url(page))
@@ -674,7 +694,7 @@ class E2E:
             check(pem is not None, "SP metadata has an encryption certificate")
             self.idp.add_sp(self.sp_entity_id, self.acs_url, encrypt_cert_pem=pem)
             # Browserless, through the device's own AuthnRequest: is it really encrypted?
-            lb = L.Browser()
+            lb = self.lbrowser()
             post = L.follow(lb, self.url("/sso/%s/login" % SHORT), "alice@example.com",
                             "alice-pass")
             x = post.xml.decode()
@@ -827,6 +847,8 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--scenario", choices=("journey", "encrypted", "bad-acs", "settings"),
                     default="journey")
+    ap.add_argument("--scheme", choices=("http", "https"), default="http",
+                    help="reach the admin UI over plain HTTP or the device's HTTPS")
     ap.add_argument("--docs", help="also save the README's screenshots into this folder")
     ap.add_argument("--metadata-via", choices=("url", "paste", "auto"), default="url",
                     help="how the device gets the IdP metadata: it fetches the URL (default), "

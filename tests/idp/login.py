@@ -89,13 +89,14 @@ def parse(body):
 class Browser:
     """Cookies + redirects over urllib, without the environment's proxies."""
 
-    def __init__(self, cafile=None):
+    def __init__(self, cafile=None, context=None):
         self.jar = http.cookiejar.CookieJar()
         handlers = [urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor(self.jar)]
-        if cafile:
+        if cafile and context is None:
             import ssl
-            handlers.append(urllib.request.HTTPSHandler(
-                context=ssl.create_default_context(cafile=cafile)))
+            context = ssl.create_default_context(cafile=cafile)
+        if context is not None:
+            handlers.append(urllib.request.HTTPSHandler(context=context))
         self.opener = urllib.request.build_opener(*handlers)
         # Like a browser: gzip accepted (the device serves its pages only that way).
         self.opener.addheaders = [("User-Agent", "latchkey-tests/1"),
