@@ -5,6 +5,7 @@
 #   make qemu   build the Cortex-M3 firmware and boot it in QEMU mps2-an385, admin UI on
 #               http://127.0.0.1:8080/ (QEMU_HTTP_PORT), config in latchkey-qemu-flash.bin
 #   make run-host  the same firmware as a Linux process (boards/host)
+#   make demo   the QEMU firmware and a real IdP (SimpleSAMLphp), wired for SSO (README)
 #
 # Each target installs the Debian packages it needs (cmake/packages.sh) and fetches the
 # pinned dependency sources (cmake/deps.sh) on first use.
@@ -16,7 +17,7 @@ QEMU_HTTP_PORT ?= 8080
 QEMU_HTTPS_PORT ?= 8443
 QEMU_FLASH ?= latchkey-qemu-flash.bin
 
-.PHONY: all run qemu run-host test setup-build setup-test deps build clean format format-check
+.PHONY: all run qemu run-host demo test setup-build setup-test deps build clean format format-check
 
 all: build
 
@@ -24,7 +25,7 @@ setup-build:
 	@sh cmake/packages.sh build
 
 setup-test: setup-build
-	@sh cmake/packages.sh test run
+	@sh cmake/packages.sh test run e2e
 
 deps: setup-build
 	@sh cmake/deps.sh
@@ -60,6 +61,24 @@ run-host: setup-build deps
 	@echo "make run-host:   admin API:    http://127.0.0.1:$(RUN_HTTP)/api/v1/status (the UI pages come later); HTTPS port $(RUN_HTTPS) reserved"
 	@echo "make run-host:   console:      type 'help' below; Ctrl-C stops the device"
 	@build/host-debug/firmware/latchkey-host --flash $(RUN_FLASH) --http $(RUN_HTTP) --https $(RUN_HTTPS)
+
+# `make demo`: a real IdP and the QEMU firmware, pre-wired for SSO (tests/e2e/demo.py).
+# DEMO_BOARD=host runs the host board instead (faster to build).
+DEMO_BOARD ?= qemu
+DEMO_HTTP_PORT ?= 8080
+DEMO_IDP_PORT ?= 9080
+DEMO_TLS_PORT ?= 9443
+demo: setup-build deps
+	@sh cmake/packages.sh run e2e
+	@if [ "$(DEMO_BOARD)" = host ]; then \
+	  cmake --preset host-debug >/dev/null && cmake --build --preset host-debug -j $(JOBS) --target lk_fw && \
+	  /usr/bin/python3 tests/e2e/demo.py --board host --fw build/host-debug/firmware/latchkey-host \
+	    --state build/demo --http $(DEMO_HTTP_PORT) --idp-port $(DEMO_IDP_PORT) --tls-port $(DEMO_TLS_PORT); \
+	else \
+	  cmake --preset qemu-mps2-an385 >/dev/null && cmake --build --preset qemu-mps2-an385 -j $(JOBS) --target lk_fw && \
+	  /usr/bin/python3 tests/e2e/demo.py --board qemu --fw build/qemu-mps2-an385/firmware/latchkey-qemu.elf \
+	    --state build/demo --http $(DEMO_HTTP_PORT) --idp-port $(DEMO_IDP_PORT) --tls-port $(DEMO_TLS_PORT); \
+	fi
 
 format:
 	@git ls-files '*.c' '*.h' | grep -v '^tests/fuzz/corpus/' | xargs clang-format -i

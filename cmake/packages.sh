@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install the Debian packages a make target needs (only those missing).
-# Usage: cmake/packages.sh GROUP...   groups: build run test
+# Usage: cmake/packages.sh GROUP...   groups: build run test e2e
 # As root it runs apt-get; otherwise it uses sudo if available, or lists what is missing.
 set -eu
 pkgs=""
@@ -13,6 +13,10 @@ for g in "$@"; do
     test) pkgs="$pkgs qemu-system-arm xmlsec1 libxml2-utils libxmlsec1-dev libssl-dev clang
                   libclang-rt-14-dev valgrind cppcheck clang-tidy clang-format socat python3
                   openssl curl" ;;
+    # e2e: a real IdP (SimpleSAMLphp; nginx + php8.2-fpm named so that apt does not pick
+    # apache2 for its "httpd" dependency; neither is started) and a real browser.
+    e2e) pkgs="$pkgs simplesamlphp php-cli php-xml php-mbstring php8.2-fpm nginx chromium
+                 chromium-driver python3-selenium xmlsec1 openssl python3" ;;
     *) echo "packages.sh: unknown group $g" >&2; exit 2 ;;
     esac
 done

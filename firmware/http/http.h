@@ -118,6 +118,8 @@ struct fw_http_resp {
     char *hdrs; /**< extra header lines, each "Name: value\r\n" */
     size_t hdrs_size;
     size_t hdrs_len;
+    /** Cache-Control value, a static string; NULL means "no-store" (the default). */
+    const char *cache_control;
     bool close; /**< close the connection after this response */
     int err;    /**< sticky; non-zero turns the response into a 500 */
 };

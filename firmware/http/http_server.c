@@ -189,6 +189,7 @@ static void resp_commit(struct conn *c, struct fw_http_resp *r, bool head_only)
 
     if (r->err != 0 || fw_http_reason(r->status)[0] == '\0') {
         r->hdrs_len = 0;
+        r->cache_control = NULL; /* an error is never cached */
         r->err = 0;
         r->close = true;
         error_body(r, 500);
@@ -200,12 +201,14 @@ static void resp_commit(struct conn *c, struct fw_http_resp *r, bool head_only)
                  "Content-Type: %s\r\n"
                  "Content-Length: %lu\r\n"
                  "Connection: %s\r\n"
-                 "Cache-Control: no-store\r\n"
+                 "Cache-Control: %s\r\n"
                  "X-Content-Type-Options: nosniff\r\n"
                  "X-Frame-Options: DENY\r\n"
                  "%.*s\r\n",
                  r->status, fw_http_reason(r->status), r->content_type, (unsigned long)blen,
-                 c->close_after ? "close" : "keep-alive", (int)r->hdrs_len, r->hdrs);
+                 c->close_after ? "close" : "keep-alive",
+                 r->cache_control != NULL ? r->cache_control : "no-store", (int)r->hdrs_len,
+                 r->hdrs);
     if (n < 0 || (size_t)n >= FW_HTTP_RESP_HEAD_MAX) {
         /* Extra headers too long for the head space: a 500 without them. */
         r->hdrs_len = 0;
