@@ -1,0 +1,22 @@
+/*
+ * The bench programs' clock: one reading function per platform.
+ *
+ * Host (bench_clock_host.c): CLOCK_MONOTONIC in nanoseconds.
+ * Cortex-M3 under QEMU (bench_clock_m3.c): instructions executed. Under
+ * `qemu-system-arm -icount shift=0` every instruction advances QEMU's virtual clock by
+ * exactly 1 ns, so the board's 25 MHz CMSDK APB Timer0 ticks once per 40 instructions; the
+ * reading is ticks x 40 (resolution 40 instructions), deterministic from run to run.
+ */
+#ifndef LK_BENCH_CLOCK_H
+#define LK_BENCH_CLOCK_H
+
+#include <stdint.h>
+
+/** Start the clock (the M3 timer is not running until then). */
+void bench_clock_init(void);
+/** Now, in bench_clock_unit() units, monotonic. */
+uint64_t bench_clock_now(void);
+/** "ns" on the host, "insn" on the M3. */
+const char *bench_clock_unit(void);
+
+#endif

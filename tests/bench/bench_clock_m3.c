@@ -1,0 +1,44 @@
+/*
+ * Cortex-M3 (QEMU mps2-an385) clock for the bench programs: instructions executed.
+ *
+ * Under `qemu-system-arm -icount shift=0` QEMU's virtual clock advances by exactly 1 ns per
+ * instruction (2^shift ns), and the CMSDK APB Timer0 (25 MHz APB clock) decrements once
+ * every 40 ns of virtual time, i.e. once per 40 instructions. Timer0 is read directly
+ * (bench programs do not run the board's clock, so no SysTick interrupt adds instructions
+ * of its own) and folded into 64 bits at every reading; a single interval may not exceed
+ * one wrap (2^32 ticks, 171 G instructions). bench_latchkey --calibrate checks the scale
+ * on a loop of known length. DWT CYCCNT would be the obvious counter, but QEMU 7.2 does not
+ * model the DWT for the M3.
+ */
+#include "bench_clock.h"
+
+#define TIMER0_CTRL   (*(volatile uint32_t *)0x40000000u)
+#define TIMER0_VALUE  (*(volatile uint32_t *)0x40000004u)
+#define TIMER0_RELOAD (*(volatile uint32_t *)0x40000008u)
+#define INSN_PER_TICK 40u /* 1 GHz of icount time over the 25 MHz timer clock */
+
+static uint64_t ticks;
+static uint32_t last;
+
+void bench_clock_init(void)
+{
+    TIMER0_CTRL = 0;
+    TIMER0_RELOAD = 0xFFFFFFFFu;
+    TIMER0_VALUE = 0xFFFFFFFFu;
+    last = 0xFFFFFFFFu;
+    ticks = 0;
+    TIMER0_CTRL = 1u;
+}
+
+uint64_t bench_clock_now(void)
+{
+    uint32_t v = TIMER0_VALUE;
+    ticks += (uint32_t)(last - v); /* down counter, modulo 2^32 across a wrap */
+    last = v;
+    return ticks * INSN_PER_TICK;
+}
+
+const char *bench_clock_unit(void)
+{
+    return "insn";
+}
