@@ -19,4 +19,11 @@ uint64_t bench_clock_now(void);
 /** "ns" on the host, "insn" on the M3. */
 const char *bench_clock_unit(void);
 
+/** Paint the unused stack (M3; no-op on the host) so that bench_stack_used() can tell how
+ *  deep the code run after it went. */
+void bench_stack_mark(void);
+/** Bytes of stack in use at the deepest point since bench_stack_mark() (from the top of the
+ *  stack, so the caller's own frames are included), 0 if not measured (host). */
+unsigned long bench_stack_used(void);
+
 #endif

@@ -19,3 +19,12 @@ const char *bench_clock_unit(void)
 {
     return "ns";
 }
+
+void bench_stack_mark(void)
+{
+}
+
+unsigned long bench_stack_used(void)
+{
+    return 0; /* not measured on the host */
+}

@@ -10,7 +10,14 @@
  * on a loop of known length. DWT CYCCNT would be the obvious counter, but QEMU 7.2 does not
  * model the DWT for the M3.
  */
+#include <stddef.h>
+
 #include "bench_clock.h"
+
+/* The stack region of boards/qemu-mps2-an385/mps2_an385.ld. */
+extern uint32_t __stack[];
+extern uint32_t __stack_limit__[];
+#define PAINT 0x5AC3E1F0u
 
 #define TIMER0_CTRL   (*(volatile uint32_t *)0x40000000u)
 #define TIMER0_VALUE  (*(volatile uint32_t *)0x40000004u)
@@ -41,4 +48,23 @@ uint64_t bench_clock_now(void)
 const char *bench_clock_unit(void)
 {
     return "insn";
+}
+
+void bench_stack_mark(void)
+{
+    uint32_t *sp;
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+    /* Below the current frame, with a margin for this function's own. */
+    for (volatile uint32_t *p = __stack_limit__; p < sp - 16;) {
+        *p++ = PAINT;
+    }
+}
+
+unsigned long bench_stack_used(void)
+{
+    const uint32_t *p = __stack_limit__;
+    while (p < __stack && *p == PAINT) {
+        p++;
+    }
+    return (unsigned long)((uintptr_t)__stack - (uintptr_t)p);
 }

@@ -345,8 +345,10 @@ static void unload_response(struct loaded *l)
     free(l->work);
 }
 
-/* One validation; returns its duration and adds its heap peak to *peak (max). */
-static uint64_t validate_once(const struct response *r, struct loaded *l, size_t *peak)
+/* One validation; returns its duration, raises *peak to its heap peak and *stack to its
+ * stack depth (M3 only). */
+static uint64_t validate_once(const struct response *r, struct loaded *l, size_t *peak,
+                              unsigned long *stack)
 {
     struct sso_alloc_stats before, after;
     uint64_t t0, t1;
@@ -354,6 +356,7 @@ static uint64_t validate_once(const struct response *r, struct loaded *l, size_t
 
     memcpy(l->work, l->xml, l->len + 1);
     sso_replay_init(&replay);
+    bench_stack_mark();
     sso_alloc_reset_peak();
     sso_alloc_stats(&before);
     phases_begin();
@@ -362,6 +365,9 @@ static uint64_t validate_once(const struct response *r, struct loaded *l, size_t
     t1 = bench_clock_now();
     phases_end();
     sso_alloc_stats(&after);
+    if (bench_stack_used() > *stack) {
+        *stack = bench_stack_used();
+    }
     if (rc != SSO_OK) {
         printf("bench_latchkey: %s rejected: %s (%s)\n", r->name, sso_err_code(rc), error.detail);
         exit(1);
@@ -383,24 +389,24 @@ static void bench_response(const struct opts *o, const struct response *r)
 {
     struct loaded l;
     size_t peak = 0;
-    unsigned long n = 0, cap = 0;
+    unsigned long n = 0, cap = 0, stack = 0;
     uint64_t *t = NULL, start;
     struct stats s;
 
     load_response(r, &l);
     memset(phase_sum, 0, sizeof(phase_sum));
-    (void)validate_once(r, &l, &peak); /* warm the caches; not counted */
+    (void)validate_once(r, &l, &peak, &stack); /* warm the caches; not counted */
     memset(phase_sum, 0, sizeof(phase_sum));
     start = bench_clock_now();
     for (n = 0; more(o, n, start); n++) {
-        t = push(t, &cap, n, validate_once(r, &l, &peak));
+        t = push(t, &cap, n, validate_once(r, &l, &peak, &stack));
     }
     s = stats_of(t, n);
     printf("latchkey.result name=%s size=%lu iters=%lu unit=%s median=%llu p99=%llu min=%llu "
-           "mean=%llu peak_heap=%lu\n",
+           "mean=%llu peak_heap=%lu stack=%lu\n",
            r->name, (unsigned long)l.len, n, bench_clock_unit(), (unsigned long long)s.median,
            (unsigned long long)s.p99, (unsigned long long)s.min, (unsigned long long)s.mean,
-           (unsigned long)peak);
+           (unsigned long)peak, stack);
     if (PROBED) {
         printf("latchkey.phases name=%s unit=%s parse=%llu dsig=%llu sig=%llu decrypt=%llu "
                "checks=%llu\n",
@@ -645,9 +651,10 @@ int main(int argc, char **argv)
             if (strcmp(responses[i].name, o.once) == 0) {
                 struct loaded l;
                 size_t peak = 0;
+                unsigned long stack = 0;
                 load_response(&responses[i], &l);
                 for (unsigned long k = 0; k < o.once_k; k++) {
-                    (void)validate_once(&responses[i], &l, &peak);
+                    (void)validate_once(&responses[i], &l, &peak, &stack);
                 }
                 unload_response(&l);
                 printf("latchkey.once name=%s k=%lu\n", o.once, o.once_k);
