@@ -3,7 +3,8 @@
  * it takes. The same source runs on the host (nanoseconds, CLOCK_MONOTONIC) and on the
  * Cortex-M3 under QEMU -icount shift=0 (instructions; bench_clock.h).
  *
- *   bench_latchkey [--min-ms N] [--min-iters N] [--max-iters N] [--only NAME] [--no-pk]
+ *   bench_latchkey [--min-ms N] [--min-iters N] [--max-iters N] [--only NAME]
+ *                  [--no-pk | --pk-only]
  *                  MANIFEST
  *   bench_latchkey --once NAME K MANIFEST     K validations of NAME and nothing else (K = 0:
  *                                             setup only; callgrind subtracts the two)
@@ -69,6 +70,7 @@ struct opts {
     const char *once;
     unsigned long once_k;
     bool no_pk;
+    bool pk_only;
     bool calibrate;
     const char *manifest;
 };
@@ -617,13 +619,15 @@ static void parse_opts(int argc, char **argv, struct opts *o)
             o->once_k = num_arg(argv[++i]);
         } else if (strcmp(a, "--no-pk") == 0) {
             o->no_pk = true;
+        } else if (strcmp(a, "--pk-only") == 0) {
+            o->pk_only = true;
         } else if (strcmp(a, "--calibrate") == 0) {
             o->calibrate = true;
         } else if (a[0] != '-' && o->manifest == NULL) {
             o->manifest = a;
         } else {
             die("usage: bench_latchkey [--min-ms N] [--min-iters N] [--max-iters N] "
-                "[--only NAME] [--no-pk] [--once NAME K] [--calibrate] MANIFEST",
+                "[--only NAME] [--no-pk] [--pk-only] [--once NAME K] [--calibrate] MANIFEST",
                 a);
         }
     }
@@ -666,7 +670,7 @@ int main(int argc, char **argv)
 
     printf("latchkey.config probed=%d unit=%s\n", PROBED, bench_clock_unit());
     for (unsigned i = 0; i < n_responses; i++) {
-        if (o.only == NULL || strcmp(o.only, responses[i].name) == 0) {
+        if (!o.pk_only && (o.only == NULL || strcmp(o.only, responses[i].name) == 0)) {
             bench_response(&o, &responses[i]);
         }
     }

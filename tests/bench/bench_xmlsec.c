@@ -3,7 +3,7 @@
  * process, on the same responses and with the same statistics as bench_latchkey. Built for
  * benchmarks only (tests/bench/CMakeLists.txt, when pkg-config finds xmlsec1-openssl).
  *
- *   bench_xmlsec [--min-ms N] [--min-iters N] [--max-iters N] [--only NAME] [--no-pk]
+ *   bench_xmlsec [--min-ms N] [--min-iters N] [--max-iters N] [--only NAME] [--no-pk|--pk-only]
  *                [--heap] MANIFEST
  *   bench_xmlsec --once NAME K MANIFEST      (callgrind, as bench_latchkey)
  *
@@ -66,7 +66,7 @@ struct opts {
     unsigned long min_ms, min_iters, max_iters;
     const char *only, *once, *manifest;
     unsigned long once_k;
-    bool no_pk, heap;
+    bool no_pk, pk_only, heap;
 };
 
 static struct response responses[MAX_RESPONSES];
@@ -580,13 +580,15 @@ static void parse_opts(int argc, char **argv, struct opts *o)
             o->once_k = num_arg(argv[++i]);
         } else if (strcmp(a, "--no-pk") == 0) {
             o->no_pk = true;
+        } else if (strcmp(a, "--pk-only") == 0) {
+            o->pk_only = true;
         } else if (strcmp(a, "--heap") == 0) {
             o->heap = true;
         } else if (a[0] != '-' && o->manifest == NULL) {
             o->manifest = a;
         } else {
             die("usage: bench_xmlsec [--min-ms N] [--min-iters N] [--max-iters N] [--only NAME] "
-                "[--no-pk] [--heap] [--once NAME K] MANIFEST",
+                "[--no-pk] [--pk-only] [--heap] [--once NAME K] MANIFEST",
                 a);
         }
     }
@@ -633,7 +635,7 @@ int main(int argc, char **argv)
     printf("xmlsec.config xmlsec=%s libxml2=%s openssl=%s heap=%d\n", XMLSEC_VERSION,
            LIBXML_DOTTED_VERSION, OpenSSL_version(OPENSSL_VERSION_STRING), o.heap);
     for (unsigned i = 0; i < n_responses; i++) {
-        if (o.only == NULL || strcmp(o.only, responses[i].name) == 0) {
+        if (!o.pk_only && (o.only == NULL || strcmp(o.only, responses[i].name) == 0)) {
             bench_response(&o, &responses[i]);
         }
     }
