@@ -16,7 +16,8 @@ enum sso_probe_phase {
     SSO_PROBE_PARSE,      /**< sso_xml_parse of the Response */
     SSO_PROBE_DSIG,       /**< reference c14n + digest, SignedInfo c14n + hash, grammar */
     SSO_PROBE_SIG,        /**< sso_crypto_verify_cert: certificate parse + public-key verify */
-    SSO_PROBE_DECRYPT,    /**< EncryptedAssertion: key unwrap, AES, parse of the plaintext */
+    SSO_PROBE_DECRYPT,    /**< EncryptedAssertion: AES, base64, parse of the plaintext */
+    SSO_PROBE_UNWRAP,     /**< inside DECRYPT: SP key parse + RSA-OAEP key transport */
     SSO_PROBE_COUNT
 };
 

@@ -411,11 +411,12 @@ static void bench_response(const struct opts *o, const struct response *r)
            (unsigned long)peak, stack);
     if (PROBED) {
         printf("latchkey.phases name=%s unit=%s parse=%llu dsig=%llu sig=%llu decrypt=%llu "
-               "checks=%llu\n",
+               "unwrap=%llu checks=%llu\n",
                r->name, bench_clock_unit(), (unsigned long long)(phase_sum[SSO_PROBE_PARSE] / n),
                (unsigned long long)(phase_sum[SSO_PROBE_DSIG] / n),
                (unsigned long long)(phase_sum[SSO_PROBE_SIG] / n),
                (unsigned long long)(phase_sum[SSO_PROBE_DECRYPT] / n),
+               (unsigned long long)(phase_sum[SSO_PROBE_UNWRAP] / n),
                (unsigned long long)(phase_sum[SSO_PROBE_CHECKS] / n));
     }
     fflush(stdout);
