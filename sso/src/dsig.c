@@ -88,50 +88,23 @@ static int fail(struct dsig_work *w, int err, const char *what)
     return err;
 }
 
-static bool is_xml_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static bool is_blank(struct sso_str s)
-{
-    for (size_t i = 0; i < s.len; i++) {
-        if (!is_xml_space(s.p[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
-/*
- * Collect the element children of @p parent: the first @p max go to @p out, all are
- * counted. Non-blank text or a comment among structural children is a malformed Signature:
- * XML-DSig has no mixed content, and a comment there is how CVE-2025-29775 hid a second
- * DigestValue. Returns the number of element children, or a negative error.
- */
+/* Element children of a Signature-grammar element: see sso_xml_struct_children(). */
 static int struct_children(struct dsig_work *w, int parent, int *out, int max)
 {
-    int n = 0;
-    for (int c = sso_xml_first_child(w->doc, parent); c >= 0; c = sso_xml_next(w->doc, c)) {
-        switch (sso_xml_type(w->doc, c)) {
-        case SSO_XML_ELEMENT:
-            if (n < max) {
-                out[n] = c;
-            }
-            n++;
-            break;
-        case SSO_XML_TEXT:
-            if (!is_blank(sso_xml_text(w->doc, c))) {
-                return fail(w, SSO_E_DSIG_STRUCTURE, "unexpected text in Signature");
-            }
-            break;
-        case SSO_XML_COMMENT:
-            return fail(w, SSO_E_DSIG_STRUCTURE, "comment inside Signature");
-        case SSO_XML_DOCUMENT:
-            return fail(w, SSO_E_DSIG_STRUCTURE, "unexpected node in Signature");
-        }
+    int n = sso_xml_struct_children(w->doc, parent, out, max);
+    return n < 0 ? fail(w, SSO_E_DSIG_STRUCTURE, "text or comment inside Signature") : n;
+}
+
+/* An algorithm element must have no parameters: HMACOutputLength (CVE-2009-0217) and
+ * other parameters change the meaning of an algorithm we would otherwise accept. */
+static int no_params(struct dsig_work *w, int node, int err, const char *what)
+{
+    int kids[1];
+    int n = struct_children(w, node, kids, 0);
+    if (n < 0) {
+        return n;
     }
-    return n;
+    return n > 0 ? fail(w, err, what) : SSO_OK;
 }
 
 static bool is_ds(const struct sso_xml_doc *doc, int node, const char *local)
@@ -198,18 +171,12 @@ static int parse_c14n_method(struct dsig_work *w, int node)
 static int parse_sig_method(struct dsig_work *w, int node, const struct sso_dsig_policy *pol)
 {
     struct sso_str alg;
-    int kids[1];
     int rc = algorithm_of(w, node, &alg);
+    if (rc == SSO_OK) {
+        rc = no_params(w, node, SSO_E_DSIG_ALG, "SignatureMethod must not have parameters");
+    }
     if (rc != SSO_OK) {
         return rc;
-    }
-    /* No parameters at all: HMACOutputLength (CVE-2009-0217) lives here. */
-    rc = struct_children(w, node, kids, 0);
-    if (rc < 0) {
-        return rc;
-    }
-    if (rc > 0) {
-        return fail(w, SSO_E_DSIG_ALG, "SignatureMethod must not have parameters");
     }
     for (size_t i = 0; i < sizeof(sig_algs) / sizeof(sig_algs[0]); i++) {
         if (sso_str_eq(alg, sig_algs[i].uri)) {
@@ -226,17 +193,12 @@ static int parse_sig_method(struct dsig_work *w, int node, const struct sso_dsig
 static int parse_digest_method(struct dsig_work *w, int node, const struct sso_dsig_policy *pol)
 {
     struct sso_str alg;
-    int kids[1];
     int rc = algorithm_of(w, node, &alg);
+    if (rc == SSO_OK) {
+        rc = no_params(w, node, SSO_E_DSIG_STRUCTURE, "DigestMethod must not have parameters");
+    }
     if (rc != SSO_OK) {
         return rc;
-    }
-    rc = struct_children(w, node, kids, 0);
-    if (rc < 0) {
-        return rc;
-    }
-    if (rc > 0) {
-        return fail(w, SSO_E_DSIG_STRUCTURE, "DigestMethod must not have parameters");
     }
     for (size_t i = 0; i < sizeof(digest_algs) / sizeof(digest_algs[0]); i++) {
         if (sso_str_eq(alg, digest_algs[i].uri)) {

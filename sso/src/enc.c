@@ -93,34 +93,11 @@ static int decrypt_failed(struct enc_work *w)
     return fail(w, SSO_E_ENC_DECRYPT, "encrypted assertion could not be decrypted with the SP key");
 }
 
-static bool is_blank(struct sso_str s)
-{
-    for (size_t i = 0; i < s.len; i++) {
-        if (s.p[i] != ' ' && s.p[i] != '\t' && s.p[i] != '\n' && s.p[i] != '\r') {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* Element children of @p parent into @p out (first @p max), counted; text must be blank. */
+/* Element children in the XML-Enc grammar: see sso_xml_struct_children(). */
 static int children(struct enc_work *w, int parent, int *out, int max)
 {
-    int n = 0;
-    for (int c = sso_xml_first_child(w->doc, parent); c >= 0; c = sso_xml_next(w->doc, c)) {
-        enum sso_xml_type t = sso_xml_type(w->doc, c);
-        if (t == SSO_XML_ELEMENT) {
-            if (n < max) {
-                out[n] = c;
-            }
-            n++;
-        } else if (t == SSO_XML_TEXT && !is_blank(sso_xml_text(w->doc, c))) {
-            return fail(w, SSO_E_ENC_ALG, "unexpected text in encrypted content");
-        } else if (t == SSO_XML_COMMENT) {
-            return fail(w, SSO_E_ENC_ALG, "comment in encrypted content");
-        }
-    }
-    return n;
+    int n = sso_xml_struct_children(w->doc, parent, out, max);
+    return n < 0 ? fail(w, SSO_E_ENC_ALG, "text or comment inside encrypted content") : n;
 }
 
 static bool algorithm_is(const struct sso_xml_doc *doc, int node, struct sso_str *alg)
@@ -539,7 +516,7 @@ static int decrypt(struct enc_work *w, const uint8_t *key_der, size_t key_len, s
         int root = sso_xml_root(out);
         int a = sso_xml_first_elem(out, root);
         for (int c = sso_xml_first_child(out, root); c >= 0; c = sso_xml_next(out, c)) {
-            if (sso_xml_type(out, c) == SSO_XML_TEXT && !is_blank(sso_xml_text(out, c))) {
+            if (sso_xml_type(out, c) == SSO_XML_TEXT && !sso_str_is_blank(sso_xml_text(out, c))) {
                 a = -1;
             }
         }

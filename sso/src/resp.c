@@ -65,16 +65,6 @@ static int fail0(struct resp_work *w, int code, const char *what)
     return fail(w, code, "%s", what);
 }
 
-static bool is_blank(struct sso_str s)
-{
-    for (size_t i = 0; i < s.len; i++) {
-        if (s.p[i] != ' ' && s.p[i] != '\t' && s.p[i] != '\n' && s.p[i] != '\r') {
-            return false;
-        }
-    }
-    return true;
-}
-
 /* Text-only value of an element into @p buf (NameID, Issuer, Audience, ...). Text split by
  * comments is joined (comments are refused in signed content anyway). */
 static int text_of(const struct sso_xml_doc *d, int node, char *buf, size_t size)
@@ -713,7 +703,7 @@ static int validate(struct resp_work *w, char *xml, size_t len)
      * Exactly one assertion, and only as a direct child of the root (§1, §26). */
     for (int c = sso_xml_first_child(&w->doc, w->root); c >= 0; c = sso_xml_next(&w->doc, c)) {
         enum sso_xml_type t = sso_xml_type(&w->doc, c);
-        if (t == SSO_XML_TEXT && !is_blank(sso_xml_text(&w->doc, c))) {
+        if (t == SSO_XML_TEXT && !sso_str_is_blank(sso_xml_text(&w->doc, c))) {
             return fail0(w, SSO_E_RESP_MALFORMED, "unexpected text in Response");
         }
         if (t != SSO_XML_ELEMENT) {

@@ -22,6 +22,16 @@ bool sso_str_eqv(struct sso_str a, struct sso_str b)
     return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
 }
 
+bool sso_str_is_blank(struct sso_str s)
+{
+    for (size_t i = 0; i < s.len; i++) {
+        if (s.p[i] != ' ' && s.p[i] != '\t' && s.p[i] != '\n' && s.p[i] != '\r') {
+            return false;
+        }
+    }
+    return true;
+}
+
 int sso_str_copy(char *out, size_t out_size, struct sso_str s)
 {
     if (out_size == 0) {

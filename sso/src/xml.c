@@ -865,6 +865,23 @@ int sso_xml_text_only(const struct sso_xml_doc *doc, int node, char *out, size_t
     return sso_xml_string_value(doc, node, out, out_size, len);
 }
 
+int sso_xml_struct_children(const struct sso_xml_doc *doc, int node, int *out, int max)
+{
+    int n = 0;
+    for (int c = sso_xml_first_child(doc, node); c >= 0; c = sso_xml_next(doc, c)) {
+        enum sso_xml_type t = sso_xml_type(doc, c);
+        if (t == SSO_XML_ELEMENT) {
+            if (n < max) {
+                out[n] = c;
+            }
+            n++;
+        } else if (t != SSO_XML_TEXT || !sso_str_is_blank(sso_xml_text(doc, c))) {
+            return SSO_E_XML_SYNTAX;
+        }
+    }
+    return n;
+}
+
 bool sso_xml_has_comment(const struct sso_xml_doc *doc, int node)
 {
     if (!valid_node(doc, node)) {

@@ -635,6 +635,25 @@ TEST_CASE(navigation)
 
 /* ---- memory ------------------------------------------------------------------------------- */
 
+/* Fixed-grammar children: elements counted, blanks allowed, text and comments refused. */
+TEST_CASE(struct_children)
+{
+    struct sso_xml_doc doc;
+    int kids[2];
+    int r;
+    TEST_OK(parse_s(&doc, "<r> <a/>\n<b/>\t<c/> </r>"));
+    r = sso_xml_root(&doc);
+    TEST_EQ(sso_xml_struct_children(&doc, r, kids, 2), 3);
+    TEST_TRUE(sso_xml_is(&doc, kids[1], "", "b"));
+    sso_xml_free(&doc);
+    TEST_OK(parse_s(&doc, "<r><a/>x<b/></r>"));
+    TEST_EQ(sso_xml_struct_children(&doc, sso_xml_root(&doc), kids, 2), SSO_E_XML_SYNTAX);
+    sso_xml_free(&doc);
+    TEST_OK(parse_s(&doc, "<r><a/><!--c--><b/></r>"));
+    TEST_EQ(sso_xml_struct_children(&doc, sso_xml_root(&doc), kids, 2), SSO_E_XML_SYNTAX);
+    sso_xml_free(&doc);
+}
+
 /* Every single-byte allocation limit on a small document with attributes: Mini-XML 3.3.1
  * leaked an element's attribute array when the first attribute name could not be copied
  * (fixed in cmake/deps.sh); this sweep is fine-grained enough to hit that point. */
@@ -832,6 +851,7 @@ static const struct lk_test_case cases[] = {
     LK_CASE(namespace_accessors),
     LK_CASE(navigation),
     LK_CASE(builder_rejects_disagreement),
+    LK_CASE(struct_children),
     LK_CASE(out_of_memory_every_byte),
     LK_CASE(out_of_memory_everywhere),
     LK_CASE(peak_heap_real_responses),

@@ -25,6 +25,9 @@ bool sso_str_eq(struct sso_str a, const char *s);
 /** Exact byte equality of two views. */
 bool sso_str_eqv(struct sso_str a, struct sso_str b);
 
+/** True if @p s holds only XML whitespace (space, TAB, CR, LF), or nothing. */
+bool sso_str_is_blank(struct sso_str s);
+
 /**
  * @brief Copy @p s into @p out as a NUL-terminated string.
  * @return SSO_OK, or SSO_E_NOSPC when it does not fit (out is then set to "").

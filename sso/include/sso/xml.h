@@ -140,6 +140,15 @@ int sso_xml_child(const struct sso_xml_doc *doc, int node, const char *ns, const
 unsigned sso_xml_child_count(const struct sso_xml_doc *doc, int node, const char *ns,
                              const char *local);
 
+/**
+ * @brief Element children of @p node in a fixed grammar (XML-DSig, XML-Enc), where only
+ *        whitespace may stand between elements: the first @p max element children go to
+ *        @p out, all are counted.
+ * @return the number of element children, or SSO_E_XML_SYNTAX if a child is non-blank
+ *         text or a comment (a comment there is how CVE-2025-29775 hid a second value).
+ */
+int sso_xml_struct_children(const struct sso_xml_doc *doc, int node, int *out, int max);
+
 /** Next node in document order within the subtree of @p top (pre-order), or -1. */
 int sso_xml_walk_next(const struct sso_xml_doc *doc, int top, int node);
 
