@@ -5,6 +5,8 @@
 #   make qemu   build the Cortex-M3 firmware and boot it in QEMU mps2-an385, admin UI on
 #               http://127.0.0.1:8080/ (QEMU_HTTP_PORT), config in latchkey-qemu-flash.bin
 #   make run-host  the same firmware as a Linux process (boards/host)
+#   make bench  benchmarks against libxmlsec1 + OpenSSL, Cortex-M3 instruction counts, image
+#               size and RAM (docs/BENCH.md); BENCH_ARGS="--min-ms 300 --rounds 1" is quicker
 #
 # Each target installs the Debian packages it needs (cmake/packages.sh) and fetches the
 # pinned dependency sources (cmake/deps.sh) on first use.
@@ -16,7 +18,7 @@ QEMU_HTTP_PORT ?= 8080
 QEMU_HTTPS_PORT ?= 8443
 QEMU_FLASH ?= latchkey-qemu-flash.bin
 
-.PHONY: all run qemu run-host test setup-build setup-test deps build clean format format-check
+.PHONY: all run qemu run-host test setup-build setup-test deps build clean format format-check bench
 
 all: build
 
@@ -60,6 +62,18 @@ run-host: setup-build deps
 	@echo "make run-host:   admin API:    http://127.0.0.1:$(RUN_HTTP)/api/v1/status (the UI pages come later); HTTPS port $(RUN_HTTPS) reserved"
 	@echo "make run-host:   console:      type 'help' below; Ctrl-C stops the device"
 	@build/host-debug/firmware/latchkey-host --flash $(RUN_FLASH) --http $(RUN_HTTP) --https $(RUN_HTTPS)
+
+# Benchmarks (tests/bench/README.md, docs/BENCH.md): optimised host build, the M3 build, then
+# one report ending with the "bench: key=value" summary lines.
+BENCH_ARGS ?=
+bench: setup-build deps
+	@sh cmake/packages.sh bench
+	@cmake --preset host-release >/dev/null && cmake --build --preset host-release -j $(JOBS) \
+	  --target bench_latchkey bench_latchkey_probe bench_xmlsec
+	@cmake --preset qemu-mps2-an385 >/dev/null && cmake --build --preset qemu-mps2-an385 -j $(JOBS) \
+	  --target lk_fw bench_latchkey_m3 bench_latchkey_m3_probe
+	@python3 tests/bench/bench.py --host-build build/host-release --m3-build build/qemu-mps2-an385 \
+	  --markdown build/host-release/bench-report.md $(BENCH_ARGS)
 
 format:
 	@git ls-files '*.c' '*.h' | grep -v '^tests/fuzz/corpus/' | xargs clang-format -i

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install the Debian packages a make target needs (only those missing).
-# Usage: cmake/packages.sh GROUP...   groups: build run test
+# Usage: cmake/packages.sh GROUP...   groups: build run test bench
 # As root it runs apt-get; otherwise it uses sudo if available, or lists what is missing.
 set -eu
 pkgs=""
@@ -13,6 +13,7 @@ for g in "$@"; do
     test) pkgs="$pkgs qemu-system-arm xmlsec1 libxml2-utils libxmlsec1-dev libssl-dev clang
                   libclang-rt-14-dev valgrind cppcheck clang-tidy clang-format socat python3
                   openssl curl" ;;
+    bench) pkgs="$pkgs libxmlsec1-dev libssl-dev xmlsec1 openssl valgrind python3 qemu-system-arm" ;;
     *) echo "packages.sh: unknown group $g" >&2; exit 2 ;;
     esac
 done

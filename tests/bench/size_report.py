@@ -142,7 +142,9 @@ def read_budgets(path):
     return b
 
 
-def report(elf, map_path, size_tool, quiet=False):
+def report(elf, map_path, size_tool, quiet=False, emit=print):
+    """Print the table (unless @p quiet) and the size.* lines through @p emit; return the
+    budgeted figures."""
     entries, out_sizes = parse_map(map_path)
     comps = {}
 
@@ -175,19 +177,19 @@ def report(elf, map_path, size_tool, quiet=False):
     order = [c for c, _ in COMPONENTS] + ["other"]
     rows = [(c, comps[c]) for c in order if c in comps]
     if not quiet:
-        print("%-14s %9s %9s %9s %9s %9s %9s" % ("component", "flash", "code", "rodata", "data",
+        emit("%-14s %9s %9s %9s %9s %9s %9s" % ("component", "flash", "code", "rodata", "data",
                                                  "bss", "RAM"))
         for c, v in rows:
-            print("%-14s %9d %9d %9d %9d %9d %9d" % (c, v["text"] + v["rodata"] + v["data"],
+            emit("%-14s %9d %9d %9d %9d %9d %9d" % (c, v["text"] + v["rodata"] + v["data"],
                                                      v["text"], v["rodata"], v["data"], v["bss"],
                                                      v["data"] + v["bss"]))
-        print("%-14s %9d %9s %9s %9d %9d %9d" % ("total", text + data, "", "", data, bss,
+        emit("%-14s %9d %9s %9s %9d %9d %9d" % ("total", text + data, "", "", data, bss,
                                                  data + bss))
     for c, v in rows:
-        print("size.component name=%s flash=%d text=%d rodata=%d data=%d bss=%d" % (
-            c.replace(" ", "_"), v["text"] + v["rodata"] + v["data"], v["text"], v["rodata"],
+        emit("size.component name=%s flash=%d text=%d rodata=%d data=%d bss=%d" % (
+            re.sub(r"[^A-Za-z0-9/-]+", "_", c).strip("_"), v["text"] + v["rodata"] + v["data"], v["text"], v["rodata"],
             v["data"], v["bss"]))
-    print("size.total flash=%d static_ram=%d text=%d data=%d bss=%d" % (
+    emit("size.total flash=%d static_ram=%d text=%d data=%d bss=%d" % (
         text + data, data + bss, text, data, bss))
     return {"image_flash_bytes": text + data, "static_ram_bytes": data + bss}
 
