@@ -15,15 +15,18 @@ pk_kind says which public-key operations one validation costs: "rsa" (an RSA-204
 PKCS#1 v1.5 verify per signature), "ecdsa" (a P-256 verify per signature), or "rsa+oaep"
 (the verifies plus one RSA-2048 OAEP decryption with the SP key).
 
-Deterministic except for the keys: the content, IDs and times are fixed (samlgen's T0),
-RSA PKCS#1 v1.5 signatures are deterministic for a key, and the sizes do not depend on the
-key. The keys are made once per DIR and reused (delete DIR for new ones). Every response is
-checked with xmlsec1 (each signature, with the configured certificate only, KeyInfo
-ignored) before it is written.
+Deterministic: the keys are the repository's crypto test keys (tests/vectors/crypto:
+rsa2048 for the IdP, rsa2048b for the SP, ec256 for the ECDSA IdP), the content, IDs and
+times are fixed (samlgen's T0), and RSA PKCS#1 v1.5 signatures are deterministic for a key.
+Only the ECDSA signatures and the encryption (session key, OAEP seed, IV) are random, which
+moves no size and next to no instruction count. --fresh-keys makes new keys with openssl
+instead (kept per DIR). Every response is checked with xmlsec1 (each signature, with the
+configured certificate only, KeyInfo ignored) before it is written.
 """
 
 import argparse
 import os
+import shutil
 import sys
 
 sys.dont_write_bytecode = True
@@ -49,16 +52,27 @@ def attrs_16k():
     return a
 
 
-class BenchPki(sg.Pki):
-    """Only the keys the bench needs (samlgen.Pki makes six)."""
+# The repository's crypto test keys (tests/vectors/crypto, made once with openssl): with them
+# the benchmark documents, and so the instruction counts, are the same in every checkout.
+VECTORS = os.path.join(HERE, "..", "vectors", "crypto")
+FIXED_KEYS = {"idp": "rsa2048", "sp": "rsa2048b", "ec": "ec256"}
 
-    def __init__(self, d):  # pylint: disable=super-init-not-called
+
+class BenchPki(sg.Pki):
+    """Only the keys the bench needs (samlgen.Pki makes six): the fixed test keys, or with
+    @p fresh new ones from openssl (kept in @p d, so a work directory keeps its keys)."""
+
+    def __init__(self, d, fresh=False):  # pylint: disable=super-init-not-called
         self.dir = d
         os.makedirs(d, exist_ok=True)
         for name, newkey in (("idp", ["-newkey", "rsa:2048"]), ("sp", ["-newkey", "rsa:2048"]),
                              ("ec", ["-newkey", "ec", "-pkeyopt",
                                      "ec_paramgen_curve:prime256v1"])):
-            if not (os.path.exists(self.key(name)) and os.path.exists(self.cert(name))):
+            if not fresh:
+                base = os.path.join(VECTORS, FIXED_KEYS[name])
+                shutil.copyfile(base + ".p8.pem", self.key(name))
+                shutil.copyfile(base + ".crt.pem", self.cert(name))
+            elif not (os.path.exists(self.key(name)) and os.path.exists(self.cert(name))):
                 self._req(name, newkey)
 
 
@@ -107,9 +121,11 @@ def check(signer, pki, path, cert, sp_key, nsig):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--work", required=True)
+    ap.add_argument("--fresh-keys", action="store_true",
+                    help="new keys from openssl instead of tests/vectors/crypto")
     args = ap.parse_args()
     work = os.path.abspath(args.work)
-    pki = BenchPki(os.path.join(work, "pki"))
+    pki = BenchPki(os.path.join(work, "pki"), args.fresh_keys)
     signer = sg.Signer(pki, os.path.join(work, "scratch"))
 
     plan = [
