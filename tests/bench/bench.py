@@ -296,6 +296,7 @@ def report(a, mach, cfg_xs, resp, host, pk_lk, pk_xs, phases, heap_xs, instr, m3
     if instr:
         row("instructions (callgrind)", ["%d" % instr[("xs", n)] for n in names])
     row("peak heap (bytes)", [heap_xs[n] for n in names])
+    row("peak heap / Latchkey's", ["%.1f" % (heap_xs[n] / S[n]["lk_heap"]) for n in names])
     sep("host, comparison")
     row("speedup (xmlsec / Latchkey)", ["%.2f" % S[n]["speedup"] for n in names])
     if instr:
@@ -316,6 +317,8 @@ def report(a, mach, cfg_xs, resp, host, pk_lk, pk_xs, phases, heap_xs, instr, m3
                            ("decrypt", "  decrypt: AES + parse"),
                            ("unwrap", "  decrypt: key + RSA-OAEP"), ("checks", "  checks")):
             row(label, [m3["phases"][n][key] for n in names])
+        row("XML side (all but public key)", [sum(int(m3["phases"][n][k]) for k in (
+            "parse", "dsig", "decrypt", "checks")) for n in names])
         row("peak heap (bytes)", [m3["res"][n]["peak_heap"] for n in names])
         row("stack (bytes)", [m3["res"][n]["stack"] for n in names])
 
@@ -359,7 +362,8 @@ def report(a, mach, cfg_xs, resp, host, pk_lk, pk_xs, phases, heap_xs, instr, m3
         summary["m3_instructions_4k"] = m3_4k
         summary["m3_rsa_verify_instructions"] = v
         targets.append(("M3 %s <= 2 x RSA verify + 1.0 M" % base, m3_4k <= 2 * v + 1000000,
-                        "%d vs %d (XML side %d)" % (m3_4k, 2 * v + 1000000, m3_4k - 2 * v)))
+                        "%d vs %d (validation - 2 verifies = %d)" % (m3_4k, 2 * v + 1000000,
+                                                                    m3_4k - 2 * v)))
         tot = m3["size"]["total"][0]
         flash, static = int(tot["flash"]), int(tot["static_ram"])
         heap = max(int(m3["res"][n]["peak_heap"]) for n in names)
@@ -382,6 +386,17 @@ def report(a, mach, cfg_xs, resp, host, pk_lk, pk_xs, phases, heap_xs, instr, m3
                 if k in b:
                     targets.append(("budget %s (%s)" % (k, os.path.basename(a.budgets)),
                                     v2 <= b[k], "%d of %d" % (v2, b[k])))
+    L.append("")
+    L.append("notes: %s is issue 7's \"4 KB\" case: Okta's shape signed on Response and Assertion, "
+             "each Signature" % names[0])
+    L.append("  carrying the X509Certificate, is %d bytes (real Okta responses in the corpus: "
+             "6.9-8.8 KB)." % resp[0]["size"])
+    L.append("  public key, Latchkey: measured inside the validation (key parsed from DER, mbedTLS "
+             "operation on that fresh key);")
+    L.append("  OpenSSL: EVP operation with a context per operation. XML side = the rest. The "
+             "summary ratios are the")
+    L.append("  smallest over the responses; m3_rsa_verify_instructions is the fresh-key verify "
+             "the validation performs.")
     L.append("")
     L.append("targets (issue 7):")
     for what, ok, detail in targets:
