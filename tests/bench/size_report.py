@@ -2,6 +2,7 @@
 """Flash and static RAM of a linked image, per component, from its GNU ld map.
 
   size_report.py ELF [--map MAP] [--size arm-none-eabi-size] [--budgets FILE] [--quiet]
+                 [--top N]
 
 MAP defaults to ELF + ".map" (boards/qemu-mps2-an385 links every image with -Wl,-Map).
 Every allocated input section of the map is attributed to a component by the archive or
@@ -10,6 +11,10 @@ object it came from (COMPONENTS below, first match wins; anything unmatched is p
 .ARM.exidx/extab) plus the load copy of .data. Static RAM is .data + .bss; heap and stack
 are run-time figures (bench.py measures their peaks). The parsed totals are checked against
 arm-none-eabi-size, so a map the parser misreads fails loudly.
+
+--top N lists the N largest input sections (functions, tables, buffers: the map names
+them, since every object is built with -ffunction-sections -fdata-sections) for flash and
+for RAM, with their component.
 
 With --budgets, image_flash_bytes and static_ram_bytes are compared with the budget file
 (tests/bench/budgets.txt) and the exit status is 1 if either is over.
@@ -142,6 +147,18 @@ def read_budgets(path):
     return b
 
 
+def top_sections(map_path, n, emit=print):
+    """The @p n largest input sections in flash and in RAM."""
+    entries, _ = parse_map(map_path)
+    for title, outs in (("flash", FLASH_OUT + DATA_OUT), ("RAM", DATA_OUT + BSS_OUT)):
+        es = sorted((e for e in entries if e[0] in outs and e[2] > 0 and e[3] !=
+                     "(alignment fill)"), key=lambda e: -e[2])[:n]
+        emit("largest in %s:" % title)
+        for out, name, size, origin in es:
+            emit("  %7d  %-40s %-12s %s" % (size, name[:40], component(origin),
+                                             os.path.basename(origin)[:60]))
+
+
 def report(elf, map_path, size_tool, quiet=False, emit=print):
     """Print the table (unless @p quiet) and the size.* lines through @p emit; return the
     budgeted figures."""
@@ -201,12 +218,15 @@ def main():
     ap.add_argument("--size", default="arm-none-eabi-size")
     ap.add_argument("--budgets")
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--top", type=int, default=0)
     a = ap.parse_args()
     m = a.map or a.elf + ".map"
     for f in (a.elf, m):
         if not os.path.exists(f):
             sys.exit("size_report: no %s (build the firmware first)" % f)
     got = report(a.elf, m, a.size, a.quiet)
+    if a.top:
+        top_sections(m, a.top)
     if a.budgets:
         budgets = read_budgets(a.budgets)
         bad = 0
