@@ -15,6 +15,10 @@ the firmware's size from its linker map (size_report.py). The report ends with t
 lines of issue 7; --markdown also writes the report as Markdown for docs/BENCH.md.
 
 Definitions (stated in the report too):
+- host timings: --rounds rounds of every program and response, alternating; each figure
+  comes from its least disturbed round (the smallest median), since the machine is shared
+  and interference only adds time. callgrind's instruction counts (one validation after a
+  first one in the same process, i.e. what the timings measure) are the exact cross-check.
 - speedup = xmlsec median / Latchkey median, per response; the summary line is the
   smallest over the responses (the claim is "each").
 - public-key time, xmlsec: OpenSSL's EVP operations (a context per operation, as a caller
@@ -96,14 +100,27 @@ def machine():
     return info
 
 
-def callgrind(cmd, work, tag):
+# Functions whose inclusive cost is public-key work, per implementation (callgrind names).
+PK_FUNCS = {"lk": ("mbedtls_pk_verify", "mbedtls_pk_parse_public_key",
+                   "sso_crypto_rsa_oaep_decrypt"),
+            "xs": ("EVP_PKEY_verify", "EVP_PKEY_decrypt")}
+
+
+def callgrind(cmd, work, tag, impl):
+    """(instructions of the run, instructions inside the public-key functions)."""
     out = os.path.join(work, "callgrind.%s.out" % tag)
     p = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out] + cmd,
                        capture_output=True, text=True, timeout=1800)
     m = re.search(r"Collected : (\d+)", p.stderr)
     if p.returncode != 0 or not m:
         sys.exit("bench: callgrind %s failed\n%s" % (" ".join(cmd), p.stderr[-2000:]))
-    return int(m.group(1))
+    ann = run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", out]).stdout
+    pk = 0
+    for ln in ann.splitlines():
+        f = re.match(r"^\s*([\d,]+)\s+\([^)]*\)\s+\S*?:(\w+)\s", ln)
+        if f and f.group(2) in PK_FUNCS[impl]:
+            pk += int(f.group(1).replace(",", ""))
+    return int(m.group(1)), pk
 
 
 def m3_run(elf, args, work):
@@ -121,19 +138,27 @@ def med(xs):
     return statistics.median(xs)
 
 
+def loadavg():
+    try:
+        return open("/proc/loadavg").read().split()[0]
+    except OSError:
+        return "?"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--host-build", required=True)
     ap.add_argument("--m3-build")
     ap.add_argument("--work")
-    ap.add_argument("--min-ms", type=int, default=1000)
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--min-ms", type=int, default=500)
+    ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--no-m3", action="store_true")
     ap.add_argument("--no-callgrind", action="store_true")
     ap.add_argument("--markdown")
     ap.add_argument("--budgets", default=os.path.join(HERE, "budgets.txt"))
     a = ap.parse_args()
 
+    a.load_start = loadavg()
     hb = os.path.abspath(a.host_build)
     work = os.path.abspath(a.work or os.path.join(hb, "bench-work"))
     os.makedirs(work, exist_ok=True)
@@ -173,26 +198,31 @@ def main():
         out = run([xs, "--min-ms", str(a.min_ms), "--pk-only", manifest]).stdout
         pk_rounds["xs"].append({d["op"]: d for d in records(out, "xmlsec")["pk"]})
         cfg_xs = records(out, "xmlsec")["config"][0]
-    # Median over the rounds, field by field.
-    pk_lk = {op: {k: med([int(rd[op][k]) for rd in pk_rounds["lk"]]) for k in ("fresh", "warm")}
+    # Across rounds, the least disturbed one: the smallest median (the machine is shared, and
+    # interference only ever adds time).
+    pk_lk = {op: {k: min(int(rd[op][k]) for rd in pk_rounds["lk"]) for k in ("fresh", "warm")}
              for op in pk_rounds["lk"][0]}
-    pk_xs = {op: {"median": med([int(rd[op]["median"]) for rd in pk_rounds["xs"]])}
+    pk_xs = {op: {"median": min(int(rd[op]["median"]) for rd in pk_rounds["xs"])}
              for op in pk_rounds["xs"][0]}
-    phases = {n: {k: med([int(d[k]) for d in host[n]["lkp"]])
-                  for k in ("parse", "dsig", "sig", "decrypt", "unwrap", "checks")}
-              for n in host}
+    keys = ("parse", "dsig", "sig", "decrypt", "unwrap", "checks")
+    phases = {n: {k: int(v) for k, v in min(host[n]["lkp"], key=lambda d: sum(
+        int(d[x]) for x in keys)).items() if k in keys} for n in host}
     log("xmlsec peak heap (counting allocator)")
     out = run([xs, "--heap", "--min-iters", "3", "--max-iters", "3", "--no-pk", manifest]).stdout
     heap_xs = {d["name"]: int(d["peak_heap"]) for d in records(out, "xmlsec")["result"]}
 
     instr = {}
     if not a.no_callgrind and shutil.which("valgrind"):
-        log("callgrind: one validation minus setup, per response and implementation")
+        log("callgrind: setup only, + 1 validation, + 2 validations, per response and program")
         for r in resp:
             for impl, exe in (("lk", lk), ("xs", xs)):
                 k = [callgrind([exe, "--once", r["name"], str(n), manifest], work,
-                               "%s.%s.%d" % (impl, r["name"], n)) for n in (0, 1)]
-                instr[(impl, r["name"])] = k[1] - k[0]
+                               "%s.%s.%d" % (impl, r["name"], n), impl) for n in (0, 1, 2)]
+                # first: the first validation of a process (lazy set-up included);
+                # steady: one more validation after it, what the timings measure.
+                instr[(impl, r["name"])] = {"first": k[1][0] - k[0][0],
+                                            "steady": k[2][0] - k[1][0],
+                                            "pk": k[2][1] - k[1][1]}
 
     # ---- Cortex-M3 ------------------------------------------------------------------------
     m3 = None
@@ -235,8 +265,12 @@ def report(a, mach, cfg_xs, resp, host, pk_lk, pk_xs, phases, heap_xs, instr, m3
              "OpenSSL %s" % (mach["gcc"], cfg_xs["xmlsec"], cfg_xs["libxml2"], cfg_xs["openssl"]))
     L.append("M3:       qemu-system-arm %s mps2-an385 -icount shift=0 (1 instruction = 1 ns of "
              "virtual time), arm-none-eabi-gcc %s -Os" % (mach["qemu"], mach["armgcc"]))
-    L.append("host timings: median of %d rounds of >= %d ms each, the two implementations "
-             "alternating" % (a.rounds, a.min_ms))
+    L.append("host timings: %d rounds of >= %d ms per program and response, the programs "
+             "alternating; each figure" % (a.rounds, a.min_ms))
+    L.append("          from its least disturbed round (smallest median). Load average %s at the "
+             "start, %s at the end." % (a.load_start, loadavg()))
+    L.append("          Instructions (callgrind) are exact: one validation after a first one "
+             "in the same process.")
     L.append("")
 
     names = [r["name"] for r in resp]
@@ -252,13 +286,11 @@ def report(a, mach, cfg_xs, resp, host, pk_lk, pk_xs, phases, heap_xs, instr, m3
     for r in resp:
         n = r["name"]
         lkr, xsr = host[n]["lk"], host[n]["xs"]
-        s = {"lk_med": med([int(d["median"]) for d in lkr]),
-             "lk_p99": med([int(d["p99"]) for d in lkr]),
-             "lk_mean": med([int(d["mean"]) for d in lkr]),
-             "lk_heap": int(lkr[0]["peak_heap"]),
-             "xs_med": med([int(d["median"]) for d in xsr]),
-             "xs_p99": med([int(d["p99"]) for d in xsr]),
-             "xs_mean": med([int(d["mean"]) for d in xsr])}
+        bl = min(lkr, key=lambda d: int(d["median"]))
+        bx = min(xsr, key=lambda d: int(d["median"]))
+        s = {"lk_med": int(bl["median"]), "lk_p99": int(bl["p99"]), "lk_mean": int(bl["mean"]),
+             "lk_heap": max(int(d["peak_heap"]) for d in lkr),
+             "xs_med": int(bx["median"]), "xs_p99": int(bx["p99"]), "xs_mean": int(bx["mean"])}
         pk_l = pk_x = 0
         for op, what in PK_OPS[r["kind"]]:
             count = r["nsig"] if what == "sig" else 1
@@ -280,7 +312,8 @@ def report(a, mach, cfg_xs, resp, host, pk_lk, pk_xs, phases, heap_xs, instr, m3
     row("p99 (us)", [us(S[n]["lk_p99"]) for n in names])
     row("validations/s", ["%.0f" % (1e9 / S[n]["lk_mean"]) for n in names])
     if instr:
-        row("instructions (callgrind)", ["%d" % instr[("lk", n)] for n in names])
+        row("instructions (callgrind)", ["%d" % instr[("lk", n)]["steady"] for n in names])
+        row("  first in process", ["%d" % instr[("lk", n)]["first"] for n in names])
     row("peak heap (bytes)", [S[n]["lk_heap"] for n in names])
     row("peak heap / size", ["%.2f" % (S[n]["lk_heap"] / r["size"]) for n, r in zip(names, resp)])
     for key, label in (("parse", "  parse (us)"), ("dsig", "  c14n + digest (us)"),
@@ -294,19 +327,27 @@ def report(a, mach, cfg_xs, resp, host, pk_lk, pk_xs, phases, heap_xs, instr, m3
     row("p99 (us)", [us(S[n]["xs_p99"]) for n in names])
     row("validations/s", ["%.0f" % (1e9 / S[n]["xs_mean"]) for n in names])
     if instr:
-        row("instructions (callgrind)", ["%d" % instr[("xs", n)] for n in names])
+        row("instructions (callgrind)", ["%d" % instr[("xs", n)]["steady"] for n in names])
+        row("  first in process", ["%d" % instr[("xs", n)]["first"] for n in names])
     row("peak heap (bytes)", [heap_xs[n] for n in names])
     row("peak heap / Latchkey's", ["%.1f" % (heap_xs[n] / S[n]["lk_heap"]) for n in names])
     sep("host, comparison")
     row("speedup (xmlsec / Latchkey)", ["%.2f" % S[n]["speedup"] for n in names])
     if instr:
-        row("instruction ratio", ["%.2f" % (instr[("xs", n)] / instr[("lk", n)])
-                                  for n in names])
+        row("instruction ratio", ["%.2f" % (instr[("xs", n)]["steady"] /
+                                            instr[("lk", n)]["steady"]) for n in names])
     row("public key Latchkey (us)", [us(S[n]["lk_pk"]) for n in names])
     row("public key OpenSSL (us)", [us(S[n]["xs_pk"]) for n in names])
     row("XML side Latchkey (us)", [us(S[n]["lk_xml"]) for n in names])
     row("XML side xmlsec (us)", [us(S[n]["xs_xml"]) for n in names])
     row("XML-side speedup", ["%.2f" % S[n]["xml_ratio"] for n in names])
+    if instr:
+        def xml_instr(impl, n):
+            return instr[(impl, n)]["steady"] - instr[(impl, n)]["pk"]
+        row("XML side, instructions: Latchkey", ["%d" % xml_instr("lk", n) for n in names])
+        row("XML side, instructions: xmlsec", ["%d" % xml_instr("xs", n) for n in names])
+        row("XML-side instruction ratio", ["%.2f" % (xml_instr("xs", n) / xml_instr("lk", n))
+                                           for n in names])
     if m3:
         sep("Cortex-M3 (QEMU, instructions)")
         row("instructions", [m3["res"][n]["median"] for n in names])
