@@ -27,8 +27,9 @@ extern uint32_t __stack_limit__[];
 static uint64_t ticks;
 static uint32_t last;
 
-void bench_clock_init(void)
+void bench_clock_init(bool wall)
 {
+    (void)wall;
     TIMER0_CTRL = 0;
     TIMER0_RELOAD = 0xFFFFFFFFu;
     TIMER0_VALUE = 0xFFFFFFFFu;
@@ -48,6 +49,11 @@ uint64_t bench_clock_now(void)
 const char *bench_clock_unit(void)
 {
     return "insn";
+}
+
+const char *bench_clock_kind(void)
+{
+    return "icount";
 }
 
 void bench_stack_mark(void)

@@ -4,7 +4,7 @@
  * Cortex-M3 under QEMU -icount shift=0 (instructions; bench_clock.h).
  *
  *   bench_latchkey [--min-ms N] [--min-iters N] [--max-iters N] [--only NAME]
- *                  [--no-pk | --pk-only]
+ *                  [--no-pk | --pk-only] [--wall]
  *                  MANIFEST
  *   bench_latchkey --once NAME K MANIFEST     K validations of NAME and nothing else (K = 0:
  *                                             setup only; callgrind subtracts the two)
@@ -72,6 +72,7 @@ struct opts {
     bool no_pk;
     bool pk_only;
     bool calibrate;
+    bool wall;
     const char *manifest;
 };
 
@@ -624,11 +625,14 @@ static void parse_opts(int argc, char **argv, struct opts *o)
             o->pk_only = true;
         } else if (strcmp(a, "--calibrate") == 0) {
             o->calibrate = true;
+        } else if (strcmp(a, "--wall") == 0) {
+            o->wall = true;
         } else if (a[0] != '-' && o->manifest == NULL) {
             o->manifest = a;
         } else {
             die("usage: bench_latchkey [--min-ms N] [--min-iters N] [--max-iters N] "
-                "[--only NAME] [--no-pk] [--pk-only] [--once NAME K] [--calibrate] MANIFEST",
+                "[--only NAME] [--no-pk] [--pk-only] [--wall] [--once NAME K] [--calibrate] "
+                "MANIFEST",
                 a);
         }
     }
@@ -641,7 +645,7 @@ int main(int argc, char **argv)
 {
     struct opts o;
     parse_opts(argc, argv, &o);
-    bench_clock_init();
+    bench_clock_init(o.wall);
     if (o.calibrate) {
         return calibrate();
     }
@@ -669,7 +673,8 @@ int main(int argc, char **argv)
         die("no such response", o.once);
     }
 
-    printf("latchkey.config probed=%d unit=%s\n", PROBED, bench_clock_unit());
+    printf("latchkey.config probed=%d unit=%s clock=%s\n", PROBED, bench_clock_unit(),
+           bench_clock_kind());
     for (unsigned i = 0; i < n_responses; i++) {
         if (!o.pk_only && (o.only == NULL || strcmp(o.only, responses[i].name) == 0)) {
             bench_response(&o, &responses[i]);

@@ -4,7 +4,7 @@
  * benchmarks only (tests/bench/CMakeLists.txt, when pkg-config finds xmlsec1-openssl).
  *
  *   bench_xmlsec [--min-ms N] [--min-iters N] [--max-iters N] [--only NAME] [--no-pk|--pk-only]
- *                [--heap] MANIFEST
+ *                [--heap] [--wall] MANIFEST
  *   bench_xmlsec --once NAME K MANIFEST      (callgrind, as bench_latchkey)
  *
  * What one validation is here: libxml2 parses a fresh copy of the response, the ID
@@ -66,7 +66,7 @@ struct opts {
     unsigned long min_ms, min_iters, max_iters;
     const char *only, *once, *manifest;
     unsigned long once_k;
-    bool no_pk, pk_only, heap;
+    bool no_pk, pk_only, heap, wall;
 };
 
 static struct response responses[MAX_RESPONSES];
@@ -79,10 +79,13 @@ static void die(const char *what, const char *arg)
     exit(1);
 }
 
+/* CPU time of this thread unless --wall, as bench_latchkey (tests/bench/bench_clock.h). */
+static clockid_t clock_id = CLOCK_THREAD_CPUTIME_ID;
+
 static uint64_t now_ns(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(clock_id, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
@@ -584,11 +587,13 @@ static void parse_opts(int argc, char **argv, struct opts *o)
             o->pk_only = true;
         } else if (strcmp(a, "--heap") == 0) {
             o->heap = true;
+        } else if (strcmp(a, "--wall") == 0) {
+            o->wall = true;
         } else if (a[0] != '-' && o->manifest == NULL) {
             o->manifest = a;
         } else {
             die("usage: bench_xmlsec [--min-ms N] [--min-iters N] [--max-iters N] [--only NAME] "
-                "[--no-pk] [--pk-only] [--heap] [--once NAME K] MANIFEST",
+                "[--no-pk] [--pk-only] [--heap] [--wall] [--once NAME K] MANIFEST",
                 a);
         }
     }
@@ -601,6 +606,9 @@ int main(int argc, char **argv)
 {
     struct opts o;
     parse_opts(argc, argv, &o);
+    if (o.wall) {
+        clock_id = CLOCK_MONOTONIC;
+    }
     if (o.heap) {
         /* Before the first allocation of either library. */
         if (xmlMemSetup(count_free, count_malloc, count_realloc, count_strdup) != 0 ||
@@ -632,8 +640,9 @@ int main(int argc, char **argv)
         die("no such response", o.once);
     }
 
-    printf("xmlsec.config xmlsec=%s libxml2=%s openssl=%s heap=%d\n", XMLSEC_VERSION,
-           LIBXML_DOTTED_VERSION, OpenSSL_version(OPENSSL_VERSION_STRING), o.heap);
+    printf("xmlsec.config xmlsec=%s libxml2=%s openssl=%s heap=%d clock=%s\n", XMLSEC_VERSION,
+           LIBXML_DOTTED_VERSION, OpenSSL_version(OPENSSL_VERSION_STRING), o.heap,
+           o.wall ? "wall" : "cpu");
     for (unsigned i = 0; i < n_responses; i++) {
         if (!o.pk_only && (o.only == NULL || strcmp(o.only, responses[i].name) == 0)) {
             bench_response(&o, &responses[i]);
