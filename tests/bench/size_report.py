@@ -47,7 +47,8 @@ FLASH_OUT = (".text", ".ARM.exidx", ".ARM.extab", ".rodata")
 DATA_OUT = (".data",)
 BSS_OUT = (".bss",)
 
-OUT_RE = re.compile(r"^(\.[\w.]+)(?:\s+0x([0-9a-fA-F]+)\s+0x([0-9a-fA-F]+)(?:\s+load address.*)?)?\s*$")
+OUT_RE = re.compile(r"^(\.[\w.]+)(?:\s+0x([0-9a-fA-F]+)\s+0x([0-9a-fA-F]+)"
+                    r"(?:\s+load address.*)?)?\s*$")
 IN_RE = re.compile(r"^ (\S+)(?:\s+0x([0-9a-fA-F]+)\s+0x([0-9a-fA-F]+)\s*(.*))?$")
 CONT_RE = re.compile(r"^\s+0x([0-9a-fA-F]+)\s+0x([0-9a-fA-F]+)\s+(\S.*)$")
 
@@ -63,7 +64,8 @@ def parse_map(path):
     """([(output_section, input_section, size, origin)], {output_section: size})."""
     lines = open(path, errors="replace").read().splitlines()
     try:
-        start = next(i for i, ln in enumerate(lines) if ln.startswith("Linker script and memory map"))
+        start = next(i for i, ln in enumerate(lines)
+                     if ln.startswith("Linker script and memory map"))
     except StopIteration:
         sys.exit("size_report: %s is not a GNU ld map" % path)
     out, pending, entries, out_sizes = None, None, [], {}
@@ -204,8 +206,8 @@ def report(elf, map_path, size_tool, quiet=False, emit=print):
                                                  data + bss))
     for c, v in rows:
         emit("size.component name=%s flash=%d text=%d rodata=%d data=%d bss=%d" % (
-            re.sub(r"[^A-Za-z0-9/-]+", "_", c).strip("_"), v["text"] + v["rodata"] + v["data"], v["text"], v["rodata"],
-            v["data"], v["bss"]))
+            re.sub(r"[^A-Za-z0-9/-]+", "_", c).strip("_"), v["text"] + v["rodata"] + v["data"],
+            v["text"], v["rodata"], v["data"], v["bss"]))
     emit("size.total flash=%d static_ram=%d text=%d data=%d bss=%d" % (
         text + data, data + bss, text, data, bss))
     return {"image_flash_bytes": text + data, "static_ram_bytes": data + bss}
