@@ -174,7 +174,7 @@ def main():
             sys.exit("bench: %s is missing (build the host-release preset; bench_xmlsec needs "
                      "libxmlsec1-dev: cmake/packages.sh bench)" % f)
 
-    log = lambda s: print("bench: " + s, file=sys.stderr, flush=True)  # noqa: E731
+    log = lambda s: print("bench.py: " + s, file=sys.stderr, flush=True)  # noqa: E731
     log("generating the responses (openssl, xmlsec1) in " + work)
     run([sys.executable, os.path.join(HERE, "gen_responses.py"), "--work", work])
     manifest = os.path.join(work, "manifest.txt")
