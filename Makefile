@@ -6,7 +6,7 @@
 #               http://127.0.0.1:8080/ (QEMU_HTTP_PORT), config in latchkey-qemu-flash.bin
 #   make run-host  the same firmware as a Linux process (boards/host)
 #   make bench  benchmarks against libxmlsec1 + OpenSSL, Cortex-M3 instruction counts, image
-#               size and RAM (docs/BENCH.md); BENCH_ARGS="--min-ms 300 --rounds 1" is quicker
+#               size and RAM (docs/BENCH.md); BENCH_ARGS="--rounds 1 --no-callgrind" is quicker
 #
 # Each target installs the Debian packages it needs (cmake/packages.sh) and fetches the
 # pinned dependency sources (cmake/deps.sh) on first use.
