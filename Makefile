@@ -6,6 +6,8 @@
 #               http://127.0.0.1:8080/ (QEMU_HTTP_PORT), config in latchkey-qemu-flash.bin
 #   make run-host  the same firmware as a Linux process (boards/host)
 #   make demo   the QEMU firmware and a real IdP (SimpleSAMLphp), wired for SSO (README)
+#   make bench  benchmarks against libxmlsec1 + OpenSSL, Cortex-M3 instruction counts, image
+#               size and RAM (docs/BENCH.md); BENCH_ARGS="--rounds 1 --no-callgrind" is quicker
 #
 # Each target installs the Debian packages it needs (cmake/packages.sh) and fetches the
 # pinned dependency sources (cmake/deps.sh) on first use.
@@ -17,7 +19,7 @@ QEMU_HTTP_PORT ?= 8080
 QEMU_HTTPS_PORT ?= 8443
 QEMU_FLASH ?= latchkey-qemu-flash.bin
 
-.PHONY: all run qemu run-host demo test setup-build setup-test deps build clean format format-check
+.PHONY: all run qemu run-host demo test setup-build setup-test deps build clean format format-check bench
 
 all: build
 
@@ -79,6 +81,17 @@ demo: setup-build deps
 	  /usr/bin/python3 tests/e2e/demo.py --board qemu --fw build/qemu-mps2-an385/firmware/latchkey-qemu.elf \
 	    --state build/demo --http $(DEMO_HTTP_PORT) --idp-port $(DEMO_IDP_PORT) --tls-port $(DEMO_TLS_PORT); \
 	fi
+# Benchmarks (tests/bench/README.md, docs/BENCH.md): optimised host build, the M3 build, then
+# one report ending with the "bench: key=value" summary lines.
+BENCH_ARGS ?=
+bench: setup-build deps
+	@sh cmake/packages.sh bench
+	@cmake --preset host-release >/dev/null && cmake --build --preset host-release -j $(JOBS) \
+	  --target bench_latchkey bench_latchkey_probe bench_xmlsec
+	@cmake --preset qemu-mps2-an385 >/dev/null && cmake --build --preset qemu-mps2-an385 -j $(JOBS) \
+	  --target lk_fw bench_latchkey_m3 bench_latchkey_m3_probe
+	@python3 tests/bench/bench.py --host-build build/host-release --m3-build build/qemu-mps2-an385 \
+	  --markdown build/host-release/bench-report.md $(BENCH_ARGS)
 
 format:
 	@git ls-files '*.c' '*.h' | grep -v '^tests/fuzz/corpus/' | xargs clang-format -i

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install the Debian packages a make target needs (only those missing).
-# Usage: cmake/packages.sh GROUP...   groups: build run test e2e
+# Usage: cmake/packages.sh GROUP...   groups: build run test e2e bench
 # As root it runs apt-get; otherwise it uses sudo if available, or lists what is missing.
 set -eu
 pkgs=""
@@ -17,6 +17,7 @@ for g in "$@"; do
     # apache2 for its "httpd" dependency; neither is started) and a real browser.
     e2e) pkgs="$pkgs simplesamlphp php-cli php-xml php-mbstring php8.2-fpm nginx chromium
                  chromium-driver python3-selenium xmlsec1 openssl python3" ;;
+    bench) pkgs="$pkgs libxmlsec1-dev libssl-dev xmlsec1 openssl valgrind python3 qemu-system-arm" ;;
     *) echo "packages.sh: unknown group $g" >&2; exit 2 ;;
     esac
 done

@@ -20,6 +20,8 @@
 #include "sso/err.h"
 #include "sso/xml.h"
 
+#include "probe.h"
+
 #define ALG_EXC_C14N    "http://www.w3.org/2001/10/xml-exc-c14n#"
 #define ALG_EXC_C14N_WC "http://www.w3.org/2001/10/xml-exc-c14n#WithComments"
 #define ALG_ENVELOPED   "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
@@ -439,9 +441,12 @@ static int verify(struct dsig_work *w, int signed_elem, int sig, const struct ss
     }
     rc = SSO_E_DSIG_BAD;
     for (unsigned i = 0; i < trust->count && i < SSO_CFG_MD_MAX_CERTS; i++) {
-        int r = sso_crypto_verify_cert(trust->cert_der[i], trust->cert_len[i], w->sig_alg->scheme,
-                                       w->sig_alg->md, w->si_hash, w->sigval, sig_len,
-                                       pol->allow_weak_rsa);
+        int r;
+        SSO_PROBE_PUSH(SSO_PROBE_SIG);
+        r = sso_crypto_verify_cert(trust->cert_der[i], trust->cert_len[i], w->sig_alg->scheme,
+                                   w->sig_alg->md, w->si_hash, w->sigval, sig_len,
+                                   pol->allow_weak_rsa);
+        SSO_PROBE_POP();
         if (r == SSO_OK) {
             if (info != NULL) {
                 info->digest_alg = w->digest_alg->md;

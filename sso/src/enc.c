@@ -17,6 +17,8 @@
 #include "sso/err.h"
 #include "sso/sso_config.h"
 
+#include "probe.h"
+
 #define ENC_MAX_KEYS        4  /* EncryptedKey candidates tried */
 #define ENC_MAX_NS          32 /* in-scope namespace bindings carried onto the wrapper */
 #define ENC_WRAP_PREFIX_MAX 4096
@@ -221,6 +223,7 @@ static int unwrap_key(struct enc_work *w, int ek, const uint8_t *key_der, size_t
     enum sso_md_alg oaep_md = SSO_MD_SHA1, mgf_md = SSO_MD_SHA1;
     bool xenc11;
     size_t ct_len = 0, cek_len = 0;
+    int rc;
 
     n = children(w, ek, k, 4);
     if (n < 0) {
@@ -281,9 +284,11 @@ static int unwrap_key(struct enc_work *w, int ek, const uint8_t *key_der, size_t
         SSO_OK) {
         return decrypt_failed(w);
     }
-    if (sso_crypto_rsa_oaep_decrypt(key_der, key_len, oaep_md, mgf_md, w->key_ct, ct_len, w->cek,
-                                    sizeof(w->cek), &cek_len, rng, rng_ctx) != SSO_OK ||
-        cek_len != w->sym->key_len) {
+    SSO_PROBE_PUSH(SSO_PROBE_UNWRAP);
+    rc = sso_crypto_rsa_oaep_decrypt(key_der, key_len, oaep_md, mgf_md, w->key_ct, ct_len, w->cek,
+                                     sizeof(w->cek), &cek_len, rng, rng_ctx);
+    SSO_PROBE_POP();
+    if (rc != SSO_OK || cek_len != w->sym->key_len) {
         return decrypt_failed(w);
     }
     return SSO_OK;

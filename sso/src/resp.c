@@ -18,6 +18,8 @@
 #include "sso/time.h"
 #include "sso/xml.h"
 
+#include "probe.h"
+
 #define STATUS_SUCCESS "urn:oasis:names:tc:SAML:2.0:status:Success"
 #define CM_BEARER      "urn:oasis:names:tc:SAML:2.0:cm:bearer"
 
@@ -204,8 +206,10 @@ static int verify_sig(struct resp_work *w, const struct sso_xml_doc *d, int elem
                       const char *what)
 {
     char detail[128];
-    int rc =
-        sso_dsig_verify(d, elem, sig, &w->cfg->trust, &w->cfg->dsig, NULL, detail, sizeof(detail));
+    int rc;
+    SSO_PROBE_PUSH(SSO_PROBE_DSIG);
+    rc = sso_dsig_verify(d, elem, sig, &w->cfg->trust, &w->cfg->dsig, NULL, detail, sizeof(detail));
+    SSO_PROBE_POP();
     if (rc != SSO_OK) {
         return fail(w, rc, "%s signature: %s", what, detail);
     }
@@ -673,7 +677,9 @@ static int validate(struct resp_work *w, char *xml, size_t len)
     if (w->cfg->sp_entity_id == NULL || w->cfg->acs_url == NULL || w->cfg->idp_entity_id == NULL) {
         return fail0(w, SSO_E_INVAL, "SP entity ID, ACS URL and IdP entity ID are required");
     }
+    SSO_PROBE_PUSH(SSO_PROBE_PARSE);
     rc = sso_xml_parse(&w->doc, xml, len, NULL);
+    SSO_PROBE_POP();
     if (rc != SSO_OK) {
         return fail(w, rc, "%s", sso_strerror(rc));
     }
@@ -766,9 +772,11 @@ static int validate(struct resp_work *w, char *xml, size_t len)
     /* The Assertion: decrypted first if need be, then its own signature. */
     w->ad = &w->doc;
     if (n_enc == 1) {
+        SSO_PROBE_PUSH(SSO_PROBE_DECRYPT);
         rc = sso_enc_decrypt_assertion(&w->doc, ea, w->cfg->sp_key_der, w->cfg->sp_key_len,
                                        w->p->rng, w->p->rng_ctx, NULL, &w->dec, &w->assertion,
                                        detail, sizeof(detail));
+        SSO_PROBE_POP();
         if (rc != SSO_OK) {
             return fail(w, rc, "%s", detail);
         }

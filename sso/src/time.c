@@ -86,7 +86,7 @@ static void civil_from_days(int64_t z, int *y, int *m, int *d)
 int sso_time_parse(const char *s, size_t len, int64_t *unix_s)
 {
     size_t pos = 0;
-    int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, oh = 0, om = 0, sign = 0;
     bool frac_nonzero = false;
     int64_t t;
 

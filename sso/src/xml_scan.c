@@ -190,6 +190,31 @@ static void copy_char(struct scan *s, uint32_t cp, size_t n)
     copy(s, n);
 }
 
+/* Copy a run of printable ASCII that needs no check beyond "not special here": most of
+ * a SAML response (base64, URIs, names) is such runs, and taking them a character at a
+ * time through copy_data_char() made this scan cost as much as Mini-XML's own parse.
+ * Stops before everything the per-character paths handle: '<', '&', ']' (for "]]>"),
+ * @p quote, controls (TAB, LF, CR, NUL: normalisation) and non-ASCII (UTF-8 checks).
+ * w <= r, so the forward copy is safe. Returns the bytes copied. */
+static size_t copy_ascii_run(struct scan *s, char quote)
+{
+    size_t r = s->r, w = s->w, n;
+    char *b = s->b;
+    while (r < s->len) {
+        unsigned char c = (unsigned char)b[r];
+        if (c < 0x20 || c >= 0x80 || c == '<' || c == '&' || c == ']' ||
+            c == (unsigned char)quote) {
+            break;
+        }
+        b[w++] = (char)c;
+        r++;
+    }
+    n = r - s->r;
+    s->r = r;
+    s->w = w;
+    return n;
+}
+
 /* Copy one character of character data, CR and CRLF becoming LF; adds its size to *len. */
 static int copy_data_char(struct scan *s, uint32_t *len)
 {
@@ -377,7 +402,13 @@ static int scan_attr_value(struct scan *s, char quote, uint32_t *vlen)
     int rc;
     *vlen = 0;
     while (s->r < s->len) {
-        char c = s->b[s->r];
+        size_t run = copy_ascii_run(s, quote);
+        char c;
+        if (run > 0) {
+            *vlen += (uint32_t)run;
+            continue;
+        }
+        c = s->b[s->r];
         if (c == quote) {
             copy(s, 1);
             return SSO_OK;
@@ -589,7 +620,13 @@ static int scan_text(struct scan *s)
 {
     int rc;
     while (s->r < s->len) {
-        char c = s->b[s->r];
+        size_t run = copy_ascii_run(s, '<');
+        char c;
+        if (run > 0) {
+            s->run += (uint32_t)run;
+            continue;
+        }
+        c = s->b[s->r];
         if (c == '<') {
             return SSO_OK;
         }
