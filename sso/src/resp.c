@@ -42,6 +42,7 @@ struct resp_work {
     int64_t expiry_s; /* earliest NotOnOrAfter that bounds this assertion */
     char tmp[SSO_CFG_RESP_STR_MAX];
     char tmp2[SSO_CFG_RESP_STR_MAX];
+    struct sso_resp_error first_err; /* check_subject: the first bearer's failure */
     struct sso_str ids[RESP_MAX_IDS];
     unsigned id_count;
 };
@@ -63,6 +64,16 @@ static int fail(struct resp_work *w, int code, const char *fmt, ...)
 static int fail0(struct resp_work *w, int code, const char *what)
 {
     return fail(w, code, "%s", what);
+}
+
+/* The value behind a refusal (sso_resp_error.got), for callers that word their own
+ * message; a value too long for the field is left out rather than cut. */
+static void note_got(struct resp_work *w, const char *got)
+{
+    size_t n = strlen(got);
+    if (n < sizeof(w->err->got)) {
+        memcpy(w->err->got, got, n + 1);
+    }
 }
 
 /* Text-only value of an element into @p buf (NameID, Issuer, Audience, ...). Text split by
@@ -150,7 +161,7 @@ static int collect_ids(struct resp_work *w, const struct sso_xml_doc *d)
 
 static int check_status(struct resp_work *w, int status)
 {
-    int code = sso_xml_child(&w->doc, status, SSO_NS_SAMLP, "StatusCode");
+    int code = sso_xml_child(&w->doc, status, SSO_NS_SAMLP, "StatusCode"), rc, n;
     struct sso_str v;
     if (code < 0 || !sso_xml_attr(&w->doc, code, NULL, "Value", &v)) {
         return fail0(w, SSO_E_RESP_MALFORMED, "Status without StatusCode");
@@ -169,7 +180,19 @@ static int check_status(struct resp_work *w, int status)
             sso_str_copy(w->tmp2, sizeof(w->tmp2), sv);
         }
     }
-    return fail(w, SSO_E_RESP_STATUS, "IdP status %s %s", w->tmp, w->tmp2);
+    rc = fail(w, SSO_E_RESP_STATUS, "IdP status %s %s", w->tmp, w->tmp2);
+    {
+        /* got: the last segments, "Responder/AuthnFailed". */
+        const char *a = strrchr(w->tmp, ':'), *b = strrchr(w->tmp2, ':');
+        a = a != NULL ? a + 1 : w->tmp;
+        b = b != NULL ? b + 1 : w->tmp2;
+        n = snprintf(w->err->got, sizeof(w->err->got), "%s%s%s", a, b[0] != '\0' ? "/" : "", b);
+        if (n < 0 || (size_t)n >= sizeof(w->err->got)) {
+            w->err->got[0] = '\0'; /* left out rather than cut */
+        }
+    }
+    w->err->where = "Response";
+    return rc;
 }
 
 static int check_issuer(struct resp_work *w, const struct sso_xml_doc *d, int issuer,
@@ -182,8 +205,11 @@ static int check_issuer(struct resp_work *w, const struct sso_xml_doc *d, int is
     /* Exact match with the configured IdP (§23): another IdP the SP trusts, or a
      * placeholder like JumpCloud's "IdP Entity ID", must not pass by prefix or case. */
     if (w->cfg->idp_entity_id == NULL || strcmp(w->tmp, w->cfg->idp_entity_id) != 0) {
-        return fail(w, SSO_E_RESP_ISSUER, "Issuer '%s' is not the configured IdP '%s'", w->tmp,
-                    w->cfg->idp_entity_id);
+        rc = fail(w, SSO_E_RESP_ISSUER, "Issuer '%s' is not the configured IdP '%s'", w->tmp,
+                  w->cfg->idp_entity_id);
+        note_got(w, w->tmp);
+        w->err->where = where;
+        return rc;
     }
     return SSO_OK;
 }
@@ -211,7 +237,9 @@ static int verify_sig(struct resp_work *w, const struct sso_xml_doc *d, int elem
     rc = sso_dsig_verify(d, elem, sig, &w->cfg->trust, &w->cfg->dsig, NULL, detail, sizeof(detail));
     SSO_PROBE_POP();
     if (rc != SSO_OK) {
-        return fail(w, rc, "%s signature: %s", what, detail);
+        rc = fail(w, rc, "%s signature: %s", what, detail);
+        w->err->where = what;
+        return rc;
     }
     return SSO_OK;
 }
@@ -237,11 +265,17 @@ static int check_window(struct resp_work *w, const struct sso_xml_doc *d, int no
         return fail(w, SSO_E_RESP_SUBJECT, "%s has no NotOnOrAfter", what);
     }
     if (has_nb && time_before(now + skew, nb)) {
-        return fail(w, SSO_E_RESP_NOT_YET_VALID, "%s is not valid yet (clock skew?)", what);
+        int rc = fail(w, SSO_E_RESP_NOT_YET_VALID, "%s is not valid yet (clock skew?)", what);
+        w->err->bound_s = nb;
+        w->err->where = what;
+        return rc;
     }
     /* NotOnOrAfter is exclusive. */
     if (has_noa && !time_before(now, noa + skew)) {
-        return fail(w, SSO_E_RESP_EXPIRED, "%s has expired", what);
+        int rc = fail(w, SSO_E_RESP_EXPIRED, "%s has expired", what);
+        w->err->bound_s = noa;
+        w->err->where = what;
+        return rc;
     }
     if (has_noa && (w->expiry_s == 0 || noa < w->expiry_s)) {
         w->expiry_s = noa;
@@ -276,8 +310,11 @@ static int check_bearer(struct resp_work *w, int sc)
         return fail0(w, SSO_E_RESP_RECIPIENT, "bearer SubjectConfirmationData has no Recipient");
     }
     if (strcmp(w->tmp, w->cfg->acs_url) != 0) {
-        return fail(w, SSO_E_RESP_RECIPIENT, "Recipient '%s' is not this ACS URL '%s'", w->tmp,
-                    w->cfg->acs_url);
+        rc = fail(w, SSO_E_RESP_RECIPIENT, "Recipient '%s' is not this ACS URL '%s'", w->tmp,
+                  w->cfg->acs_url);
+        note_got(w, w->tmp);
+        w->err->where = "SubjectConfirmationData";
+        return rc;
     }
     rc = check_window(w, d, scd, true, "SubjectConfirmationData");
     if (rc != SSO_OK) {
@@ -302,7 +339,6 @@ static int check_subject(struct resp_work *w, int subject)
 {
     const struct sso_xml_doc *d = w->ad;
     int name_id = -1, rc, first_err = SSO_OK;
-    struct sso_resp_error first;
     bool any_bearer = false;
 
     for (int c = sso_xml_first_elem(d, subject); c >= 0; c = sso_xml_next_elem(d, c)) {
@@ -344,13 +380,14 @@ static int check_subject(struct resp_work *w, int subject)
         }
         if (first_err == SSO_OK) {
             first_err = rc;
-            first = *w->err;
+            w->first_err = *w->err;
         }
+        memset(w->err, 0, sizeof(*w->err));
     }
     if (!any_bearer) {
         return fail0(w, SSO_E_RESP_SUBJECT, "no bearer SubjectConfirmation");
     }
-    *w->err = first;
+    *w->err = w->first_err;
     return first_err;
 }
 
@@ -383,8 +420,11 @@ static int check_conditions(struct resp_work *w, int cond)
                 }
             }
             if (!match) {
-                return fail(w, SSO_E_RESP_AUDIENCE, "Audience '%s' is not this SP '%s'", w->tmp,
-                            w->cfg->sp_entity_id);
+                rc = fail(w, SSO_E_RESP_AUDIENCE, "Audience '%s' is not this SP '%s'", w->tmp,
+                          w->cfg->sp_entity_id);
+                note_got(w, w->tmp);
+                w->err->where = "Conditions";
+                return rc;
             }
         } else if (sso_xml_is(d, c, SSO_NS_SAML, "OneTimeUse") ||
                    sso_xml_is(d, c, SSO_NS_SAML, "ProxyRestriction")) {
@@ -639,8 +679,10 @@ static int check_one_time_use(struct resp_work *w)
     if (irt[0] != '\0') {
         /* A solicited response must answer a request this SP has outstanding (§22). */
         if (!is_outstanding(w, irt)) {
-            return fail(w, SSO_E_RESP_IN_RESPONSE_TO,
-                        "InResponseTo '%s' is not an outstanding request of this SP", irt);
+            int rc = fail(w, SSO_E_RESP_IN_RESPONSE_TO,
+                          "InResponseTo '%s' is not an outstanding request of this SP", irt);
+            note_got(w, irt);
+            return rc;
         }
     } else if (!w->cfg->allow_unsolicited) {
         return fail0(w, SSO_E_RESP_UNSOLICITED,
@@ -765,8 +807,11 @@ static int validate(struct resp_work *w, char *xml, size_t len)
     if (sso_xml_attr(&w->doc, w->root, NULL, "Destination", &v) &&
         !sso_str_eq(v, w->cfg->acs_url)) {
         sso_str_copy(w->tmp, sizeof(w->tmp), v);
-        return fail(w, SSO_E_RESP_DESTINATION, "Destination '%s' is not this ACS URL '%s'", w->tmp,
-                    w->cfg->acs_url);
+        rc = fail(w, SSO_E_RESP_DESTINATION, "Destination '%s' is not this ACS URL '%s'", w->tmp,
+                  w->cfg->acs_url);
+        note_got(w, w->tmp);
+        w->err->where = "Response";
+        return rc;
     }
 
     /* The Assertion: decrypted first if need be, then its own signature. */

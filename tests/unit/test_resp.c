@@ -140,6 +140,10 @@ TEST_CASE(wrong_audience)
     TEST_OK(setup_dex());
     fx.cfg.sp_entity_id = "https://appliance.example.net/saml/metadata";
     TEST_EQ(validate(DEX_FILE), SSO_E_RESP_AUDIENCE);
+    /* The value behind the refusal, for the device's page. */
+    TEST_STR_EQ(fx.err.got, DEX_ACS);
+    TEST_STR_EQ(fx.err.where, "Conditions");
+    TEST_EQ(fx.err.bound_s, 0);
 }
 
 TEST_CASE(wrong_acs_url)
@@ -147,6 +151,8 @@ TEST_CASE(wrong_acs_url)
     TEST_OK(setup_dex());
     fx.cfg.acs_url = "https://appliance.example.net/saml/acs";
     TEST_EQ(validate(DEX_FILE), SSO_E_RESP_DESTINATION);
+    TEST_STR_EQ(fx.err.got, DEX_ACS);
+    TEST_STR_EQ(fx.err.where, "Response");
 }
 
 TEST_CASE(wrong_issuer)
@@ -154,6 +160,8 @@ TEST_CASE(wrong_issuer)
     TEST_OK(setup_dex());
     fx.cfg.idp_entity_id = "http://www.okta.com/exkSOMEONEELSE";
     TEST_EQ(validate(DEX_FILE), SSO_E_RESP_ISSUER);
+    TEST_STR_EQ(fx.err.got, DEX_ISSUER);
+    TEST_STR_EQ(fx.err.where, "Response");
 }
 
 TEST_CASE(expired_at_not_on_or_after)
@@ -161,6 +169,10 @@ TEST_CASE(expired_at_not_on_or_after)
     TEST_OK(setup_dex());
     TEST_OK(sso_time_parse("2017-04-04T04:39:59.330Z", 24, &fx.params.now_s));
     TEST_EQ(validate(DEX_FILE), SSO_E_RESP_EXPIRED);
+    /* The bound that passed: both NotOnOrAfter values are 04:39:59 (fractions dropped). */
+    TEST_EQ(fx.err.bound_s, fx.params.now_s);
+    TEST_TRUE(fx.err.where != NULL);
+    TEST_STR_EQ(fx.err.got, "");
     /* One second earlier is still inside the window. */
     fx.params.now_s -= 1;
     TEST_OK(validate(DEX_FILE));
@@ -180,6 +192,8 @@ TEST_CASE(not_yet_valid)
     TEST_OK(setup_dex());
     TEST_OK(sso_time_parse("2017-04-04T04:19:59Z", 20, &fx.params.now_s));
     TEST_EQ(validate(DEX_FILE), SSO_E_RESP_NOT_YET_VALID);
+    TEST_EQ(fx.err.bound_s, fx.params.now_s + 600); /* NotBefore 04:29:59 */
+    TEST_STR_EQ(fx.err.where, "Conditions");
 }
 
 TEST_CASE(in_response_to_mismatch)
@@ -187,6 +201,7 @@ TEST_CASE(in_response_to_mismatch)
     TEST_OK(setup_dex());
     fx.irt[0] = "_not-the-request-we-sent";
     TEST_EQ(validate(DEX_FILE), SSO_E_RESP_IN_RESPONSE_TO);
+    TEST_STR_EQ(fx.err.got, DEX_IRT);
     /* No outstanding request at all: a solicited response is still refused. */
     fx.params.outstanding_count = 0;
     TEST_EQ(validate(DEX_FILE), SSO_E_RESP_IN_RESPONSE_TO);
@@ -215,6 +230,7 @@ TEST_CASE(other_cert_refused)
     fx.cfg.trust.cert_der[0] = other;
     fx.cfg.trust.cert_len[0] = other_len;
     TEST_EQ(validate(DEX_FILE), SSO_E_DSIG_BAD);
+    TEST_STR_EQ(fx.err.where, "Response"); /* the Response signature is checked first */
     /* Rollover: the right cert second in the list still verifies. */
     fx.cfg.trust.cert_der[1] = fx.cert;
     fx.cfg.trust.cert_len[1] = fx.cert_len;
@@ -234,6 +250,35 @@ TEST_CASE(tampered_nameid_refused)
     at[0] = 'E';
     TEST_EQ(sso_resp_validate(xml, n, &fx.cfg, &fx.params, &fx.res, &fx.err), SSO_E_DSIG_DIGEST);
     TEST_EQ(fx.res.name_id[0], '\0');
+    free(xml);
+}
+
+TEST_CASE(status_not_success)
+{
+    static const char success[] = "status:Success\"/>";
+    static const char denied[] = "status:Responder\"><saml2p:StatusCode "
+                                 "Value=\"urn:oasis:names:tc:SAML:2.0:status:AuthnFailed\"/>"
+                                 "</saml2p:StatusCode>";
+    size_t n, head;
+    char *xml = lk_test_read_file(lk_corpus_path(DEX_FILE), &n);
+    char *out, *at;
+    TEST_TRUE(xml != NULL);
+    TEST_OK(setup_dex());
+    /* Success -> Responder with a second-level AuthnFailed, as an IdP that refused the
+     * user answers (the Status is outside the signatures: it fails before them). */
+    at = strstr(xml, success);
+    TEST_TRUE(at != NULL);
+    out = malloc(n + sizeof(denied));
+    TEST_TRUE(out != NULL);
+    head = (size_t)(at - xml);
+    memcpy(out, xml, head);
+    memcpy(out + head, denied, sizeof(denied) - 1);
+    memcpy(out + head + sizeof(denied) - 1, at + sizeof(success) - 1,
+           n - head - (sizeof(success) - 1));
+    n = n - (sizeof(success) - 1) + sizeof(denied) - 1;
+    TEST_EQ(sso_resp_validate(out, n, &fx.cfg, &fx.params, &fx.res, &fx.err), SSO_E_RESP_STATUS);
+    TEST_STR_EQ(fx.err.got, "Responder/AuthnFailed");
+    free(out);
     free(xml);
 }
 
@@ -291,6 +336,7 @@ static const struct lk_test_case cases[] = {
     LK_CASE(no_trusted_cert),
     LK_CASE(other_cert_refused),
     LK_CASE(tampered_nameid_refused),
+    LK_CASE(status_not_success),
     LK_CASE(replay_cache_full_fails_closed),
     LK_CASE(encrypted_okta_accepted),
 };

@@ -98,10 +98,26 @@ struct sso_resp_result {
     uint16_t pool_len;
 };
 
-/** Why a response was refused: a stable code (sso_err_code) and a human detail. */
+/**
+ * Why a response was refused: a stable code (sso_err_code), a human detail, and the
+ * values behind it, so that a caller can word its own message (the device's ACS page)
+ * without parsing the detail. Everything here comes from the response or the
+ * configuration; nothing is secret.
+ */
 struct sso_resp_error {
     int code;
     char detail[192];
+    /** What the response carried where it was refused: the Issuer (issuer_mismatch),
+     *  Audience (audience_mismatch), Recipient (recipient_mismatch), Destination
+     *  (destination_mismatch), InResponseTo (in_response_to_mismatch) or the status
+     *  codes (status_not_success); "" otherwise. */
+    char got[SSO_CFG_RESP_STR_MAX];
+    /** not_yet_valid: the NotBefore that is still ahead; expired: the NotOnOrAfter that
+     *  passed (UTC); 0 otherwise. */
+    int64_t bound_s;
+    /** The element whose check failed ("Response", "Assertion", "Conditions",
+     *  "SubjectConfirmationData"), a static string, or NULL. */
+    const char *where;
 };
 
 /**
