@@ -105,7 +105,9 @@ void fw_audit_boot(void)
 
 void fw_audit(enum fw_audit_event ev, int code, const char *user, const char *fmt, ...)
 {
-    char detail[SSO_CFG_AUDIT_DETAIL_MAX + 1];
+    /* Twice the bound: a longer detail reaches sso_cfg_audit_append() too long, which
+     * cuts it with an explicit "..." (vsnprintf alone would cut silently). */
+    char detail[2 * SSO_CFG_AUDIT_DETAIL_MAX + 1];
     struct sso_cfg_audit *a;
     const struct sso_cfg_audit_entry *e;
     int64_t now = 0;

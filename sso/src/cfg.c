@@ -212,8 +212,9 @@ enum sso_cfg_role sso_cfg_map_role(const struct sso_cfg_sp *sp, const char *cons
     return ro ? SSO_CFG_ROLE_READONLY : SSO_CFG_ROLE_NONE;
 }
 
-/* Copy @p src into @p dst (size @p size) for the audit tail: cut at a UTF-8 boundary,
- * control characters and invalid bytes replaced by '?'. */
+/* Copy @p src into @p dst (size @p size) for the audit tail: control characters and
+ * invalid bytes replaced by '?'; a text too long is cut at a UTF-8 boundary and ends in
+ * "..." (a reader must never take a cut value for the whole one). */
 static void audit_text(char *dst, size_t size, const char *src)
 {
     size_t i = 0, o = 0, len;
@@ -239,6 +240,14 @@ static void audit_text(char *dst, size_t size, const char *src)
         memcpy(dst + o, u, n);
         o += n;
         i += n;
+    }
+    if (i < len && size > 3) {
+        /* Back to a character start with room for the marker. */
+        while (o > 0 && (o + 3 >= size || ((unsigned char)dst[o] & 0xC0) == 0x80)) {
+            o--;
+        }
+        memcpy(dst + o, "...", 3);
+        o += 3;
     }
     dst[o] = '\0';
 }

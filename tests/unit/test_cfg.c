@@ -579,7 +579,22 @@ TEST_CASE(audit_append)
     memset(longtext, 'a', sizeof(longtext) - 1);
     memcpy(longtext + SSO_CFG_AUDIT_DETAIL_MAX - 1, "\xc3\xa9", 2); /* straddles the end */
     sso_cfg_audit_append(&a.audit, 101, 0, 2, 0, NULL, longtext);
+    /* cut: never silently, it ends in "..." */
+    TEST_EQ(strlen(a.audit.e[SSO_CFG_AUDIT_MAX - 1].detail), SSO_CFG_AUDIT_DETAIL_MAX);
+    TEST_STR_EQ(a.audit.e[SSO_CFG_AUDIT_MAX - 1].detail + SSO_CFG_AUDIT_DETAIL_MAX - 4, "a...");
+    /* exactly at the bound: kept whole, no marker */
+    longtext[SSO_CFG_AUDIT_DETAIL_MAX - 1] = 'z';
+    longtext[SSO_CFG_AUDIT_DETAIL_MAX] = '\0';
+    sso_cfg_audit_append(&a.audit, 102, 0, 2, 0, NULL, longtext);
+    TEST_EQ(strlen(a.audit.e[SSO_CFG_AUDIT_MAX - 1].detail), SSO_CFG_AUDIT_DETAIL_MAX);
+    TEST_EQ(a.audit.e[SSO_CFG_AUDIT_MAX - 1].detail[SSO_CFG_AUDIT_DETAIL_MAX - 1], 'z');
+    /* a multi-byte character where the marker goes: the cut stays on a boundary */
+    memset(longtext, 'b', SSO_CFG_AUDIT_DETAIL_MAX + 10);
+    longtext[SSO_CFG_AUDIT_DETAIL_MAX + 10] = '\0';
+    memcpy(longtext + SSO_CFG_AUDIT_DETAIL_MAX - 4, "\xe2\x82\xac", 3); /* U+20AC */
+    sso_cfg_audit_append(&a.audit, 103, 0, 2, 0, NULL, longtext);
     TEST_EQ(strlen(a.audit.e[SSO_CFG_AUDIT_MAX - 1].detail), SSO_CFG_AUDIT_DETAIL_MAX - 1);
+    TEST_STR_EQ(a.audit.e[SSO_CFG_AUDIT_MAX - 1].detail + SSO_CFG_AUDIT_DETAIL_MAX - 5, "b...");
     /* whatever was appended encodes */
     size_t len;
     TEST_OK(sso_cfg_encode(&a, buf, sizeof(buf), &len));

@@ -79,9 +79,11 @@
 #ifndef SSO_CFG_AUDIT_MAX
 #define SSO_CFG_AUDIT_MAX 32
 #endif
-/** Longest audit detail text. */
+/** Longest audit detail text: room for a refused login's values (an Audience URL, or a
+ *  NotOnOrAfter with the device time and skew); longer details end in "..." (fw_audit).
+ *  Each byte costs SSO_CFG_AUDIT_MAX bytes in the record and in every RAM copy of it. */
 #ifndef SSO_CFG_AUDIT_DETAIL_MAX
-#define SSO_CFG_AUDIT_DETAIL_MAX 96
+#define SSO_CFG_AUDIT_DETAIL_MAX 128
 #endif
 
 /** Longest base URL: room left in SSO_CFG_URL_MAX for "/sso/<short>/metadata". */
@@ -324,9 +326,10 @@ enum sso_cfg_role sso_cfg_map_role(const struct sso_cfg_sp *sp, const char *cons
                                    unsigned count);
 
 /**
- * @brief Append an audit entry, dropping the oldest when full. Strings are cut to their
- *        bounds at a UTF-8 boundary, and control characters become '?', so that
- *        what a hostile IdP put in a NameID cannot break the record or the log line.
+ * @brief Append an audit entry, dropping the oldest when full. Strings longer than their
+ *        bounds are cut at a UTF-8 boundary and end in "...", and control characters
+ *        become '?', so that what a hostile IdP put in a NameID cannot break the record or
+ *        the log line.
  */
 void sso_cfg_audit_append(struct sso_cfg_audit *a, uint32_t seq, int64_t time_s, uint16_t event,
                           int16_t code, const char *user, const char *detail);
