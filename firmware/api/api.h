@@ -1,8 +1,8 @@
 /**
  * @file api.h
  * @brief The firmware's HTTP routes: the admin JSON API under /api/v1/ (docs/API.md),
- *        the SSO endpoints under /sso/<short>/ (firmware/sso/), and the UI's static
- *        pages (fw_ui_find, ui_assets.h). One table, shared by every listener.
+ *        the SSO endpoints under /sso/<short>/ (firmware/sso/), and the admin UI's
+ *        pages (firmware/ui/ui.h, fw_ui_handler). One table, shared by every listener.
  */
 #ifndef FW_API_H
 #define FW_API_H

@@ -26,7 +26,6 @@ void fw_api_sessions(const struct fw_http_req *req, struct fw_http_resp *r, void
 void fw_api_session_delete(const struct fw_http_req *req, struct fw_http_resp *r, void *ctx);
 void fw_api_device_cert(const struct fw_http_req *req, struct fw_http_resp *r, void *ctx);
 void fw_api_device_cert_get(const struct fw_http_req *req, struct fw_http_resp *r, void *ctx);
-void fw_ui_route(const struct fw_http_req *req, struct fw_http_resp *r, void *ctx);
 
 /* firmware/sso: /sso/<short>/{login,acs,metadata,logout} and /logout */
 void fw_sso_get(const struct fw_http_req *req, struct fw_http_resp *r, void *ctx);

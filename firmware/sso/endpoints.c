@@ -18,9 +18,11 @@
 #include "sso/authn.h"
 #include "sso/b64.h"
 #include "sso/err.h"
+#include "sso/reason.h"
 #include "sso/resp.h"
 #include "sso/spmd.h"
 #include "sso/url.h"
+#include "ui/ui.h"
 #include "util/log.h"
 
 #define NAMEID_TRANSIENT "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
@@ -33,6 +35,11 @@ static struct {
 static unsigned consumed_next;
 static struct sso_replay replay;
 static struct sso_resp_result result; /* ~6 KB: static */
+/* The generated ACS URL and SP entity ID of the request being handled (one request at a
+ * time: the superloop). */
+static char acs[SSO_CFG_URL_MAX], ent[SSO_CFG_URL_MAX];
+/* A refusal's audit detail, then its sentence (reason.h), one after the other. */
+static char reason_buf[FW_SSO_REASON_MAX];
 static uint32_t last_validation_ms;
 
 void fw_sso_reset(void)
@@ -86,28 +93,60 @@ static void put(struct fw_http_resp *r, const char *s)
     (void)fw_http_resp_write(r, s, strlen(s));
 }
 
-/* A short, honest page: what happened, what to do, the reason code for the admin. */
+static const char logo[] =
+    "<svg class=\"logo\" viewBox=\"0 0 24 24\" aria-hidden=\"true\"><path d=\"M7 10V7a5 5 0 0 "
+    "1 10 0v3h1.5A1.5 1.5 0 0 1 20 11.5v9a1.5 1.5 0 0 1-1.5 1.5h-13A1.5 1.5 0 0 1 4 20.5v-9A1.5 "
+    "1.5 0 0 1 5.5 10zm2 0h6V7a3 3 0 0 0-6 0zm3 4a1.5 1.5 0 0 0-1 2.6V19h2v-2.4a1.5 1.5 0 0 0-1-"
+    "2.6z\"/></svg>";
+
+static void page_body(struct fw_http_resp *r, int status, const char *title, const char *text,
+                      const char *code)
+{
+    put(r, "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta "
+           "name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta "
+           "name=\"referrer\" content=\"no-referrer\"><title>");
+    html_escaped(r, title);
+    put(r, " \xc2\xb7 Latchkey</title><link rel=\"stylesheet\" href=\"");
+    put(r, fw_ui_css_path);
+    put(r, "\"></head><body class=\"login-page\"><main class=\"login-box\"><div "
+           "class=\"login-brand\">");
+    put(r, logo);
+    put(r, "<span>Latchkey</span></div><h1>");
+    html_escaped(r, title);
+    /* A refusal is an error; "try later" (no clock, not configured) a warning. */
+    put(r, status == 503 || status == 409 ? "</h1><div class=\"msg msg-warn\" role=\"alert\">"
+                                          : "</h1><div class=\"msg msg-err\" role=\"alert\">");
+    html_escaped(r, text);
+    put(r, "</div>");
+    if (code != NULL) {
+        put(r, "<p class=\"hint\">Reason code: <code>");
+        html_escaped(r, code);
+        put(r, "</code>. The device's audit log has the details.</p>");
+    }
+    put(r, "<p><a class=\"btn btn-primary btn-block\" href=\"/login\">Back to sign-in</a></p>"
+           "</main></body></html>");
+}
+
+/*
+ * A short, honest page styled like the sign-in page: what happened, what to do, the
+ * stable reason code for the admin. Plain text in, HTML-escaped out (the text may carry
+ * values from the IdP's answer). If the page does not fit the response buffer (values
+ * at their bounds, many escapes), the code's one-line description replaces the text:
+ * shorter, never a cut page.
+ */
 static void page(struct fw_http_resp *r, int status, const char *title, const char *text,
                  const char *code)
 {
     fw_http_resp_set(r, status, "text/html; charset=utf-8");
-    r->body_len = 0;
     r->static_body = NULL;
-    put(r, "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta "
-           "name=\"viewport\" content=\"width=device-width\"><title>");
-    html_escaped(r, title);
-    put(r, "</title></head><body><main><h1>");
-    html_escaped(r, title);
-    put(r, "</h1><p>");
-    html_escaped(r, text);
-    put(r, "</p>");
-    if (code != NULL) {
-        put(r, "<p>Reason code: <code>");
-        html_escaped(r, code);
-        put(r, "</code> (details are in the device's audit log).</p>");
+    r->body_len = 0;
+    page_body(r, status, title, text, code);
+    if (r->err != 0) {
+        r->err = 0;
+        r->body_len = 0;
+        page_body(r, status, title, "The request was refused; see the reason code.", code);
     }
-    put(r, "<p><a href=\"/login\">Back to sign-in</a></p></main></body></html>");
-    (void)fw_http_resp_header(r, "Content-Security-Policy", "default-src 'none'");
+    (void)fw_ui_security_headers(r);
 }
 
 /* ---- path ------------------------------------------------------------------------------ */
@@ -136,7 +175,6 @@ static bool is(struct fw_http_str s, const char *lit)
 
 static void sso_login(const struct fw_http_req *req, struct fw_http_resp *r)
 {
-    static char acs[SSO_CFG_URL_MAX], ent[SSO_CFG_URL_MAX];
     const struct sso_cfg *c = fw_config_sso();
     char relay[SSO_CFG_RELAY_STATE_MAX + 1];
     struct sso_authn_request ar;
@@ -170,10 +208,11 @@ static void sso_login(const struct fw_http_req *req, struct fw_http_resp *r)
     }
     relay[0] = '\0';
     /* ?next=/path: where to land after login; only a device-local path (no open
-     * redirect), else the configured default. */
+     * redirect). Without it no RelayState is sent and the login lands on the dashboard:
+     * the Default Relay State is for logins started at the IdP (its app tile). */
     if (sso_url_form_get(req->query.p, req->query.len, "next", relay, sizeof(relay), &rlen) != 1 ||
         !sso_url_relay_state_ok(relay, rlen)) {
-        (void)snprintf(relay, sizeof(relay), "%s", c->sp.default_relay_state);
+        relay[0] = '\0';
     }
     rc = sso_authn_new(&ar, now, rng, NULL);
     if (rc == SSO_OK) {
@@ -261,13 +300,45 @@ static bool was_consumed(const char *id, int64_t now)
     return false;
 }
 
-static void fail_page(struct fw_http_resp *r, int code)
+/*
+ * The answer is refused: the audit log gets the stable code and a precise detail (the
+ * values first, so that they survive its bound), the person a sentence that says what
+ * happened and what to do (reason.h), and no session is opened. @p err is the core's, or
+ * NULL for a check of the ACS itself; @p audit_detail and @p text replace the generated
+ * ones when not NULL. acs[] and ent[] hold this SP's URLs.
+ */
+static void refused(struct fw_http_resp *r, int code, const struct sso_resp_error *err,
+                    const char *user, int64_t now, const char *audit_detail, const char *text)
 {
-    page(r, 403, "Sign-in failed",
-         "The identity provider's answer was refused, so no session was opened. Try again "
-         "from the sign-in page; if it keeps failing, an administrator can find the reason in "
-         "the audit log.",
-         sso_err_code(code));
+    const struct sso_cfg *c = fw_config_sso();
+    struct fw_sso_reason_in in;
+    memset(&in, 0, sizeof(in));
+    in.code = code;
+    in.err = err;
+    in.sp_entity_id = ent;
+    in.acs_url = acs;
+    in.idp_entity_id = c->idp.entity_id;
+    in.provider_name = c->sp.provider_name;
+    in.now_s = now;
+    in.skew_s = c->sp.clock_skew_s;
+    in.certs = c->idp.certs;
+    in.cert_count =
+        c->idp.cert_count < SSO_CFG_MD_MAX_CERTS ? c->idp.cert_count : SSO_CFG_MD_MAX_CERTS;
+    if (audit_detail == NULL) {
+        if (fw_sso_reason_audit(&in, reason_buf, sizeof(reason_buf)) != SSO_OK) {
+            (void)snprintf(reason_buf, sizeof(reason_buf), "%s", sso_strerror(code));
+        }
+        audit_detail = reason_buf;
+    }
+    fw_audit(FW_EV_SSO_LOGIN_FAILED, code, user, "%s", audit_detail);
+    if (text == NULL) {
+        if (fw_sso_reason_text(&in, reason_buf, sizeof(reason_buf)) != SSO_OK) {
+            (void)snprintf(reason_buf, sizeof(reason_buf),
+                           "The identity provider's answer was refused (%s).", sso_strerror(code));
+        }
+        text = reason_buf;
+    }
+    page(r, 403, "Sign-in failed", text, sso_err_code(code));
 }
 
 /* The user name: the NameID, or the first value of the configured attribute. */
@@ -315,7 +386,6 @@ static enum sso_cfg_role map_role(const struct sso_cfg *c)
 
 static void sso_acs(const struct fw_http_req *req, struct fw_http_resp *r)
 {
-    static char acs[SSO_CFG_URL_MAX], ent[SSO_CFG_URL_MAX];
     const struct sso_cfg *c = fw_config_sso();
     const char *ids[SSO_CFG_AUTHN_PENDING_MAX + FW_SSO_CONSUMED_MAX];
     char relay[SSO_CFG_RELAY_STATE_MAX + 1], cookie[FW_SESS_COOKIE_MAX];
@@ -369,10 +439,13 @@ static void sso_acs(const struct fw_http_req *req, struct fw_http_resp *r)
         rc = rc == 0 ? SSO_E_RESP_MALFORMED : SSO_E_URL;
     }
     if (rc != SSO_OK) {
-        fw_audit(FW_EV_SSO_LOGIN_FAILED, rc, NULL, "%s",
-                 rc == SSO_E_RESP_MALFORMED ? "no SAMLResponse in the form"
-                                            : "SAMLResponse is not form/base64 encoded");
-        fail_page(r, rc);
+        refused(r, rc, NULL, NULL, now,
+                rc == SSO_E_RESP_MALFORMED ? "no SAMLResponse in the form"
+                                           : "SAMLResponse is not form/base64 encoded",
+                rc == SSO_E_RESP_MALFORMED
+                    ? "The form posted to this address carries no SAMLResponse."
+                    : "The posted form is not correctly encoded (SAMLResponse must be base64 "
+                      "in a URL-encoded form).");
         goto out;
     }
     /* RelayState: optional; anything but a local path is ignored (never an open
@@ -417,17 +490,17 @@ static void sso_acs(const struct fw_http_req *req, struct fw_http_resp *r)
                   (unsigned long)last_validation_ms, sso_err_code(rc), (unsigned long)len,
                   (unsigned long)(heap1.peak_bytes - heap0.cur_bytes));
     if (rc != SSO_OK) {
-        fw_audit(FW_EV_SSO_LOGIN_FAILED, rc, NULL, "%s", err.detail);
-        fail_page(r, rc);
+        refused(r, rc, &err, NULL, now, NULL, NULL);
         goto out;
     }
     if (result.in_response_to[0] == '\0') {
         /* IdP-initiated: the replay cache is RAM; anything issued before this boot knew
          * the time may have been used before the reboot. */
         if (fw_time_known_since(&floor_s) != HAL_OK || result.issue_instant_s < floor_s) {
-            fw_audit(FW_EV_SSO_LOGIN_FAILED, SSO_E_RESP_REPLAY, NULL,
-                     "IdP-initiated assertion issued before this boot");
-            fail_page(r, SSO_E_RESP_REPLAY);
+            refused(r, SSO_E_RESP_REPLAY, NULL, NULL, now,
+                    "IdP-initiated assertion issued before this boot",
+                    "This login answer was issued before the device last restarted, so the "
+                    "device cannot tell whether it was used already. Start a new sign-in.");
             goto out;
         }
     } else {
@@ -435,11 +508,13 @@ static void sso_acs(const struct fw_http_req *req, struct fw_http_resp *r)
          * another one answering the same request) came before: a replay. */
         if (!sso_authn_pending_consume(&pending, result.in_response_to,
                                        strlen(result.in_response_to), now)) {
-            fw_audit(FW_EV_SSO_LOGIN_FAILED, SSO_E_RESP_REPLAY, NULL, "%s",
-                     was_consumed(result.in_response_to, now)
-                         ? "the request was already answered"
-                         : "the request is no longer outstanding");
-            fail_page(r, SSO_E_RESP_REPLAY);
+            bool again = was_consumed(result.in_response_to, now);
+            refused(r, SSO_E_RESP_REPLAY, NULL, NULL, now,
+                    again ? "the request was already answered"
+                          : "the request is no longer outstanding",
+                    again ? NULL
+                          : "The sign-in this answers is no longer open (it expired after 10 "
+                            "minutes, or the device restarted). Start a new sign-in.");
             goto out;
         }
         /* It matched a pending ID, so it fits (SSO_AUTHN_ID_SIZE). */
@@ -451,7 +526,9 @@ static void sso_acs(const struct fw_http_req *req, struct fw_http_resp *r)
     user = user_name(c, &why);
     if (user == NULL) {
         fw_audit(FW_EV_SSO_NO_ACCESS, 0, NULL, "%s", why);
-        page(r, 403, "No access", "The identity provider did not send a usable user name.", NULL);
+        (void)snprintf(reason_buf, sizeof(reason_buf),
+                       "The identity provider did not send a usable user name: %s.", why);
+        page(r, 403, "No access", reason_buf, NULL);
         goto out;
     }
     role = map_role(c);
@@ -470,8 +547,9 @@ static void sso_acs(const struct fw_http_req *req, struct fw_http_resp *r)
         lifetime = result.session_not_on_or_after_s - now; /* the IdP's session cap */
     }
     if (lifetime <= 0) {
-        fw_audit(FW_EV_SSO_LOGIN_FAILED, SSO_E_RESP_EXPIRED, user, "SessionNotOnOrAfter passed");
-        fail_page(r, SSO_E_RESP_EXPIRED);
+        refused(r, SSO_E_RESP_EXPIRED, NULL, user, now, "SessionNotOnOrAfter passed",
+                "The identity provider's session for this sign-in has already ended "
+                "(SessionNotOnOrAfter). Sign in at the identity provider again.");
         goto out;
     }
     rc = fw_sess_create(user, role, FW_SESS_SSO, (uint32_t)lifetime, req->tls, &s, cookie,
@@ -489,11 +567,15 @@ static void sso_acs(const struct fw_http_req *req, struct fw_http_resp *r)
     }
     fw_audit(FW_EV_SSO_LOGIN_OK, 0, user, "%s via %s%s", fw_sess_role_name(role), result.issuer,
              result.in_response_to[0] == '\0' ? " (IdP-initiated)" : "");
+    /* Where to land: the RelayState (a local path); else, for a login started at the IdP
+     * (its app tile: no InResponseTo), the Default Relay State; else the dashboard. */
     if (fw_http_resp_header(r, "Set-Cookie", cookie) != HAL_OK ||
         fw_http_resp_header(r, "Location",
-                            relay[0] != '\0'                       ? relay
-                            : c->sp.default_relay_state[0] != '\0' ? c->sp.default_relay_state
-                                                                   : "/") != HAL_OK) {
+                            relay[0] != '\0' ? relay
+                            : result.in_response_to[0] == '\0' &&
+                                    c->sp.default_relay_state[0] != '\0'
+                                ? c->sp.default_relay_state
+                                : "/") != HAL_OK) {
         fw_sess_end(s);
     } else {
         fw_http_resp_set(r, 303, "text/html; charset=utf-8");
@@ -509,7 +591,6 @@ out:
 
 static void sso_metadata(struct fw_http_resp *r)
 {
-    static char acs[SSO_CFG_URL_MAX], ent[SSO_CFG_URL_MAX];
     const struct sso_cfg *c = fw_config_sso();
     struct sso_spmd_params p;
     size_t needed = 0;

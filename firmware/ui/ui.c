@@ -1,6 +1,7 @@
 /* The admin UI's embedded files: see ui.h. */
 #include "ui/ui.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "hal/hal_err.h"
@@ -21,6 +22,29 @@ static const char not_found[] = "<!doctype html><html lang=\"en\"><head><meta ch
                                 "<title>Not found</title></head><body><h1>Not found</h1>"
                                 "<p>There is no such page on this device. "
                                 "<a href=\"/\">Dashboard</a></p></body></html>\n";
+
+static const char no_gzip[] = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                              "<title>Not acceptable</title></head><body><h1>Not acceptable</h1>"
+                              "<p>This device serves its pages gzip-compressed only; use a "
+                              "browser.</p></body></html>\n";
+
+/* Does an Accept-Encoding value list gzip? (Case-insensitive token search; a q=0 refusal
+ * is not honoured specially: no browser sends it for gzip.) */
+static bool accepts_gzip(const struct fw_http_req *req)
+{
+    struct fw_http_str v;
+    size_t i;
+    if (!fw_http_req_header(req, "Accept-Encoding", &v)) {
+        return false;
+    }
+    for (i = 0; i + 4 <= v.len; i++) {
+        if ((v.p[i] | 0x20) == 'g' && (v.p[i + 1] | 0x20) == 'z' && (v.p[i + 2] | 0x20) == 'i' &&
+            (v.p[i + 3] | 0x20) == 'p') {
+            return true;
+        }
+    }
+    return false;
+}
 
 const struct fw_asset *fw_ui_find(const char *path, size_t len)
 {
@@ -66,6 +90,13 @@ void fw_ui_handler(const struct fw_http_req *req, struct fw_http_resp *resp, voi
     if (a == NULL) {
         fw_http_resp_set(resp, 404, "text/html; charset=utf-8");
         fw_http_resp_static(resp, not_found, sizeof(not_found) - 1);
+        return;
+    }
+    if (!accepts_gzip(req)) {
+        /* The image holds only the compressed copy: a client that cannot take gzip is
+         * told so, never sent bytes it did not ask for. */
+        fw_http_resp_set(resp, 406, "text/html; charset=utf-8");
+        fw_http_resp_static(resp, no_gzip, sizeof(no_gzip) - 1);
         return;
     }
     fw_http_resp_set(resp, 200, a->content_type);

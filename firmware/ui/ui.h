@@ -14,9 +14,8 @@
  * and may be cached for good (fw_ui_cache_control()); the pages are never stored, so that
  * they always name the current hashes.
  *
- * The routes' side of the contract is firmware/api/ui_assets.h. It declares the same
- * struct fw_asset and fw_ui_find() under the same include guard, so either header may
- * come first.
+ * The route table (firmware/api/routes.c) sends GET "/", "/login" and "/ui/..." to
+ * fw_ui_handler().
  *
  * Bounds: the table is fixed at build time; lookups compare length and bytes.
  */
@@ -28,8 +27,6 @@
 
 #include "http/http.h"
 
-#ifndef FW_UI_ASSETS_H
-#define FW_UI_ASSETS_H
 struct fw_asset {
     const char *path;         /**< "/login" */
     const char *content_type; /**< "text/html; charset=utf-8" */
@@ -39,7 +36,6 @@ struct fw_asset {
 
 /** The asset for @p path (@p len bytes, not NUL-terminated), or NULL. */
 const struct fw_asset *fw_ui_find(const char *path, size_t len);
-#endif /* FW_UI_ASSETS_H */
 
 /** The generated table (ui_assets.c in the build tree), its length, and each file's size
  *  before compression (same order; for reports and tests). */
@@ -71,7 +67,8 @@ int fw_ui_security_headers(struct fw_http_resp *resp);
  * A complete route handler for GET (and HEAD) of "/", "/login" and "/ui/...": the asset
  * with Content-Encoding: gzip (the device has no room for uncompressed copies; every
  * browser accepts gzip), its content type, cache policy and security headers; an unknown
- * path gets a small HTML 404 page with the same headers.
+ * path gets a small HTML 404 page with the same headers, and a client whose
+ * Accept-Encoding does not list gzip a 406 page.
  */
 void fw_ui_handler(const struct fw_http_req *req, struct fw_http_resp *resp, void *ctx);
 

@@ -25,16 +25,29 @@ static void resp_init(struct fw_http_resp *r)
     r->hdrs_size = sizeof(hdrs);
 }
 
-static void get(const char *path, struct fw_http_resp *r)
+/* GET @p path with the given Accept-Encoding header (NULL: none). */
+static void get_ae(const char *path, const char *ae, struct fw_http_resp *r)
 {
+    static char head[512];
     struct fw_http_req req;
+    int n = snprintf(head, sizeof(head), "GET %s HTTP/1.1\r\nHost: lk.test\r\n%s%s%s\r\n", path,
+                     ae != NULL ? "Accept-Encoding: " : "", ae != NULL ? ae : "",
+                     ae != NULL ? "\r\n" : "");
     memset(&req, 0, sizeof(req));
     req.method = FW_HTTP_GET;
     req.path.p = path;
     req.path.len = strlen(path);
     req.target = req.path;
+    req.head = head;
+    req.head_len = n > 0 ? (size_t)n : 0;
     resp_init(r);
     fw_ui_handler(&req, r, NULL);
+}
+
+/* As a browser asks. */
+static void get(const char *path, struct fw_http_resp *r)
+{
+    get_ae(path, "gzip, deflate, br", r);
 }
 
 static int has_header(const struct fw_http_resp *r, const char *line)
@@ -178,6 +191,26 @@ TEST_CASE(handler_not_found)
     TEST_TRUE(r.static_len > 0 && memcmp(r.static_body, "<!doctype html>", 15) == 0);
 }
 
+/* No gzip in Accept-Encoding: 406 with a plain page, never gzip bytes unasked for. */
+TEST_CASE(handler_without_gzip_is_406)
+{
+    static const char *const aes[] = {NULL, "identity", "deflate, br", ""};
+    struct fw_http_resp r;
+    for (size_t i = 0; i < sizeof(aes) / sizeof(aes[0]); i++) {
+        get_ae("/login", aes[i], &r);
+        TEST_EQ(r.err, 0);
+        TEST_EQ(r.status, 406);
+        TEST_STR_EQ(r.content_type, "text/html; charset=utf-8");
+        TEST_TRUE(!has_header(&r, "Content-Encoding: gzip"));
+        TEST_TRUE(has_header(&r, "Referrer-Policy: no-referrer"));
+        TEST_TRUE(r.static_len > 0 && memcmp(r.static_body, "<!doctype html>", 15) == 0);
+    }
+    /* any case, any position */
+    get_ae("/login", "br, GZip;q=1.0", &r);
+    TEST_EQ(r.status, 200);
+    TEST_TRUE(has_header(&r, "Content-Encoding: gzip"));
+}
+
 /* The server lays out status line, its fixed headers and the extra headers in
  * FW_HTTP_RESP_HEAD_MAX bytes (http_server.c resp_commit); too long is a 500. The longest
  * UI response head must fit with room for a large Content-Length. */
@@ -223,6 +256,7 @@ static const struct lk_test_case cases[] = {
     LK_CASE(handler_page),
     LK_CASE(handler_static),
     LK_CASE(handler_not_found),
+    LK_CASE(handler_without_gzip_is_406),
     LK_CASE(head_fits),
     LK_CASE(security_headers_no_room),
 };
