@@ -4,18 +4,24 @@
 as an admin would (pasted metadata, generated ACS URL and SP entity ID registered at the
 IdP, role mapping, enable).
 
-Covers: SP-initiated login (AuthnRequest over HTTP-Redirect, RelayState), the session the
-status document then reports (user, role, CSRF token, method sso), role mapping (admin,
-read-only, no access), replay of an SP-initiated and of an IdP-initiated response (code
-`replay` in the audit log), open-redirect RelayState ignored, no SSO login without time
-(password login still works), a response signed with a key the device does not trust
-(signature_invalid), SSO disabled, and the ACS validation time.
+Covers: SP-initiated login (AuthnRequest over HTTP-Redirect, RelayState from `next`; none
+without it, landing on the dashboard), the session the status document then reports
+(user, role, CSRF token, method sso), role mapping (admin, read-only, no access), replay of
+an SP-initiated and of an IdP-initiated response (code `replay` in the audit log),
+IdP-initiated logins landing at the Default Relay State, open-redirect RelayState ignored,
+no SSO login without time (password login still works), a response signed with a key the
+device does not trust (signature_invalid), a login for another SP entity ID
+(audience_mismatch) and to another ACS URL (destination_mismatch), SSO disabled, and the
+ACS validation time. Each refusal page says what happened in a sentence with the values
+that matter (HTML-escaped), styled like the sign-in page, and the audit log keeps the
+stable code and the value.
 
 usage: sso_test.py PATH/TO/latchkey-host
 """
 
 import base64
 import calendar
+import html
 import os
 import re
 import sys
@@ -43,6 +49,28 @@ def post_acs(api, action, fields):
     body = urllib.parse.urlencode(fields).encode()
     return Api(api.port).raw("POST", path, body,
                              {"Content-Type": "application/x-www-form-urlencoded"})
+
+
+def fingerprint(hexfp):
+    """As the device's pages show a SHA-256 fingerprint: AB:CD:..."""
+    h = hexfp.upper()
+    return ":".join(h[i:i + 2] for i in range(0, len(h), 2))
+
+
+def refusal_page(st, hdrs, body, code, *sentences):
+    """A 403 refusal page: the stable code, the sentence(s), the sign-in page's look and
+    policy."""
+    text = body.decode()
+    check(st == 403, "%s: HTTP %d" % (code, st))
+    check("<code>%s</code>" % code in text, "%s: code not on the page: %s" % (code, text[-600:]))
+    for s in sentences:
+        check(s in html.unescape(text), "%s: the page lacks %r:\n%s" % (code, s, text[-900:]))
+    check('class="login-box"' in text and re.search(r'href="/ui/static/app\.[0-9a-f]+\.css"',
+                                                     text), "%s: page not styled" % code)
+    check(hdrs.get("content-security-policy", "").startswith("default-src 'self'") and
+          hdrs.get("referrer-policy") == "no-referrer", "%s: headers %r" % (code, hdrs))
+    check("set-cookie" not in hdrs, "%s: a cookie with a refusal" % code)
+    return text
 
 
 def sso_session(api, status, hdrs):
@@ -89,7 +117,7 @@ def main():
             doc = api.put("/api/v1/sso", {
                 "provider_name": "Okta", "short_name": "okta", "base_url": base,
                 "role_attribute": "groups", "admin_groups": ["admins"],
-                "readonly_groups": ["readonly"], "default_relay_state": "/"})
+                "readonly_groups": ["readonly"], "default_relay_state": "/ui/audit"})
             doc = api.post("/api/v1/sso/import", {"metadata_xml": IDP.metadata()})
             check(doc["idp_entity_id"] == IDP.entity_id, "entity %r" % doc["idp_entity_id"])
             check(doc["idp_sso_url"] == IDP.sso_url, "sso url %r" % doc["idp_sso_url"])
@@ -111,6 +139,7 @@ def main():
             st, hdrs, _ = post_acs(api, action, fields)
             alice, sess = sso_session(api, st, hdrs)
             check(hdrs["location"] == "/status?x=1", "landing %r" % hdrs["location"])
+            fp = fingerprint(doc["idp_certs"][0]["sha256"])
             check(sess["user"] == "alice@example.com" and sess["role"] == "admin",
                   "alice's session %r" % sess)
             alice.put("/api/v1/sso", {"provider_name": "Okta (SSO admin)"})  # admin may write
@@ -123,8 +152,8 @@ def main():
                   ok["detail"], "audit %r" % ok)
 
             # 2. The same response posted again: replay.
-            st, _, body = post_acs(api, action, fields)
-            check(st == 403 and b"replay" in body, "replayed SP-initiated response: %d" % st)
+            st, hdrs, body = post_acs(api, action, fields)
+            refusal_page(st, hdrs, body, "replay", "already used")
             e = audit_last(api, "sso_login_failed")
             check(e["code"] == "replay", "replay audit %r" % e)
 
@@ -166,8 +195,12 @@ def main():
                   "audit for a missing username attribute")
             api.put("/api/v1/sso", {"username_attribute": ""})
 
-            # 3. Read-only user.
+            # 3. Read-only user. Without `next`, no RelayState goes to the IdP and the
+            #    login lands on the dashboard: the Default Relay State (/ui/audit) is for
+            #    logins started at the IdP.
             action, fields = sp_login(dev, api, "bob@example.com")
+            check("RelayState" not in fields, "RelayState without next: %r" %
+                  fields.get("RelayState"))
             st, hdrs, _ = post_acs(api, action, fields)
             bob, sess = sso_session(api, st, hdrs)
             check(sess["role"] == "readonly" and hdrs["location"] == "/", "bob %r %r" %
@@ -185,23 +218,34 @@ def main():
             e = audit_last(api, "sso_no_access")
             check(e["user"] == "carol@example.com", "no-access audit %r" % e)
 
-            # 5. IdP-initiated (the Okta tile), an open-redirect RelayState, then a replay.
+            # 5. IdP-initiated (the Okta tile): lands at the Default Relay State; an
+            #    open-redirect RelayState is ignored (the Default Relay State again); then
+            #    a replay.
+            url = IDP.sso_url + "?" + urllib.parse.urlencode({"spentityid": doc["sp_entity_id"]})
+            action, fields = idp_login(url, "alice@example.com")
+            st, hdrs, _ = post_acs(api, action, fields)
+            a, sess = sso_session(api, st, hdrs)
+            a.raw("GET", "/sso/okta/logout")
+            check(hdrs["location"] == "/ui/audit", "IdP-initiated landing %r" % hdrs["location"])
             url = IDP.sso_url + "?" + urllib.parse.urlencode(
                 {"spentityid": doc["sp_entity_id"], "RelayState": "https://evil.example/"})
             action, fields = idp_login(url, "alice@example.com")
             st, hdrs, _ = post_acs(api, action, fields)
             a, sess = sso_session(api, st, hdrs)
             a.raw("GET", "/sso/okta/logout")
-            check(hdrs["location"] == "/", "open redirect followed: %r" % hdrs["location"])
-            st, _, body = post_acs(api, action, fields)
-            check(st == 403 and b"replay" in body, "replayed IdP-initiated response: %d" % st)
+            check(hdrs["location"] == "/ui/audit", "open redirect followed: %r" %
+                  hdrs["location"])
+            st, hdrs, body = post_acs(api, action, fields)
+            refusal_page(st, hdrs, body, "replay", "already used")
             check(audit_last(api, "sso_login_failed")["code"] == "replay", "IdP-initiated replay")
             # IdP-initiated refused when the admin turns it off
             api.put("/api/v1/sso", {"allow_idp_initiated": False})
             url = IDP.sso_url + "?" + urllib.parse.urlencode({"spentityid": doc["sp_entity_id"]})
             action, fields = idp_login(url, "alice@example.com")
-            st, _, _ = post_acs(api, action, fields)
-            check(st == 403, "unsolicited while disallowed: %d" % st)
+            st, hdrs, body = post_acs(api, action, fields)
+            refusal_page(st, hdrs, body, "unsolicited_not_allowed",
+                         "started at the identity provider (IdP-initiated",
+                         "Use Sign in with Okta (SSO admin) on the sign-in page")
             check(audit_last(api, "sso_login_failed")["code"] == "unsolicited_not_allowed",
                   "unsolicited code")
             api.put("/api/v1/sso", {"allow_idp_initiated": True})
@@ -225,11 +269,45 @@ def main():
             # 7. A response signed with a key the device does not trust.
             IDP.set_signing_key("rogue")
             action, fields = sp_login(dev, api, "alice@example.com")
-            st, _, body = post_acs(api, action, fields)
-            check(st == 403 and b"signature_invalid" in body, "rogue signature: %d" % st)
-            check(audit_last(api, "sso_login_failed")["code"] == "signature_invalid",
-                  "rogue signature audit")
+            st, hdrs, body = post_acs(api, action, fields)
+            refusal_page(st, hdrs, body, "signature_invalid",
+                         "Signature did not verify against the configured IdP certificate "
+                         "(SHA-256 fingerprint %s)." % fp)
+            e = audit_last(api, "sso_login_failed")
+            check(e["code"] == "signature_invalid" and fp[:23] in e["detail"],
+                  "rogue signature audit %r" % e)
             IDP.set_signing_key("idp")
+
+            # 7a. A login for another SP entity ID, one with characters that HTML must
+            #     escape: the page names it (escaped) and the entity ID the IdP must use;
+            #     the audit log keeps the value, whole.
+            other = "https://x.example/<b>\"&'"
+            IDP.add_sp(other, doc["acs_url"])
+            url = IDP.sso_url + "?" + urllib.parse.urlencode({"spentityid": other})
+            action, fields = idp_login(url, "alice@example.com")
+            st, hdrs, body = post_acs(api, action, fields)
+            text = refusal_page(st, hdrs, body, "audience_mismatch",
+                                "The IdP sent this login for another application (Audience "
+                                "%s). Check the SP Entity ID configured at the IdP: it must be "
+                                "%s." % (other, doc["sp_entity_id"]))
+            check("(Audience https://x.example/&lt;b&gt;&quot;&amp;&#39;)" in text and
+                  "<b>" not in text, "the value is not HTML-escaped on the page")
+            e = audit_last(api, "sso_login_failed")
+            check(e["code"] == "audience_mismatch" and
+                  e["detail"] == "Audience '%s', not this SP" % other, "audience audit %r" % e)
+            # 7b. ... and one addressed to the ACS URL of the device's old name.
+            old_acs = "https://old-name.example.com/sso/okta/acs"
+            IDP.add_sp(doc["sp_entity_id"], old_acs)
+            action, fields = sp_login(dev, api, "alice@example.com")
+            check(action == old_acs, "the IdP posts to %r" % action)
+            st, hdrs, body = post_acs(api, action, fields)
+            refusal_page(st, hdrs, body, "destination_mismatch",
+                         "(Destination %s)" % old_acs,
+                         "must be this device's ACS URL: %s." % doc["acs_url"])
+            e = audit_last(api, "sso_login_failed")
+            check(e["detail"] == "Destination '%s', not this ACS" % old_acs,
+                  "destination audit %r" % e)
+            IDP.add_sp(doc["sp_entity_id"], doc["acs_url"])
 
             # 7b. Encrypted assertions: the IdP encrypts to the SP certificate the device
             #     publishes in its SP metadata; the device decrypts with its SP key.
@@ -284,12 +362,13 @@ def main():
             st, _, _ = post_acs(api, action, fields)
             check(st == 403, "ACS while disabled: %d" % st)
 
+            # Nothing secret on the console: no response, no assertion, no password.
             out = dev.output()
+            for leak in ("PHNhbWxwOl", "<saml", ADMIN_PW, fields["SAMLResponse"][:40]):
+                check(leak not in out, "the console shows %r" % leak)
         except TestFailure:
             print("device console (last lines):\n" + "\n".join(dev.lines[-15:]))
             raise
-            for leak in ("PHNhbWxwOl", "<saml", ADMIN_PW, fields["SAMLResponse"][:40]):
-                check(leak not in out, "the console shows %r" % leak)
         finally:
             dev.stop()
             IDP.stop()
