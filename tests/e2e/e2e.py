@@ -719,22 +719,28 @@ class E2E:
     def bad_acs(self):
         b = self.b
         with self.step(1, "configure SSO through the API; one good login as a control"):
-            self.configure_via_api()
+            cfg = self.configure_via_api()
+            fp = ":".join(cfg["idp_certs"][0]["sha256"].upper()[i:i + 2] for i in range(0, 64, 2))
             self.idp.add_sp(self.sp_entity_id, self.acs_url)
             self.fresh_browser_identity()
             self.ui_sso_login("alice@example.com", "alice-pass")
             self.ui_wait_dashboard("alice@example.com", "Administrator")
             self.seq_mark = max(e.get("seq", 0) for e in self.audit() or [{}])
 
-        def failure(code, name):
-            """The ACS refused: an honest page naming the reason, no session, and the same
-            reason code in the audit log."""
+        def failure(code, name, sentences=(), audit=()):
+            """The ACS refused: an honest page naming the reason in a sentence with the
+            values that matter, no session, and the same reason code in the audit log with
+            its precise detail."""
             text = self.wait_sso_failure_page()
             check(self.b.cookie("lk_session") is None, "no session after a refused response")
             e = self.last_audit(lambda e: e.get("code") == code and
                                 e.get("seq", 0) > self.seq_mark, "with code %s" % code)
             check(re.search(r"\b%s\b" % re.escape(code), text),
                   "the page gives the reason %s: %s" % (code, text[:400]))
+            for s in sentences:
+                check(s in text, "the page says %r: %s" % (s, text[:900]))
+            for s in audit:
+                check(s in e.get("detail", ""), "the audit detail has %r: %s" % (s, e))
             self.shot(name)
             self.seq_mark = e.get("seq", 0)
             print("    page: %s" % text[:300])
@@ -747,27 +753,38 @@ class E2E:
             self.fresh_browser_identity()
             b.get(self.idp.idp_initiated_url(self.acs_url))
             self.idp_login_form("alice@example.com", "alice-pass")
-            failure("audience_mismatch", "bad-audience")
+            failure("audience_mismatch", "bad-audience",
+                    ["The IdP sent this login for another application (Audience %s). Check "
+                     "the SP Entity ID configured at the IdP: it must be %s."
+                     % (self.acs_url, self.sp_entity_id)],
+                    ["Audience '%s'" % self.acs_url])
             self.idp.remove_sp(self.acs_url)
 
         with self.step(3, "wrong IdP certificate (the IdP signs with a key never imported)"):
             self.idp.set_signing_key("rotated")
             self.fresh_browser_identity()
             self.ui_sso_login("alice@example.com", "alice-pass")
-            failure("signature_invalid", "bad-signature")
+            failure("signature_invalid", "bad-signature",
+                    ["Signature did not verify against the configured IdP certificate "
+                     "(SHA-256 fingerprint %s)." % fp], [fp[:23]])
             self.idp.set_signing_key("idp")
 
         with self.step(4, "device clock 1 hour ahead: the assertion has expired"):
             self.dev.command("clock-offset 3600", r"clock-offset: 3600 s")
             self.fresh_browser_identity()
             self.ui_sso_login("alice@example.com", "alice-pass")
-            failure("expired", "bad-clock-ahead")
+            failure("expired", "bad-clock-ahead",
+                    ["The login answer has expired: it was valid until",
+                     "(allowed clock skew: 180 s)", "the device clock is probably ahead"],
+                    ["NotOnOrAfter", "skew 180 s"])
 
         with self.step(5, "device clock 1 hour behind: the assertion is not yet valid"):
             self.dev.command("clock-offset -3600", r"clock-offset: -3600 s")
             self.fresh_browser_identity()
             self.ui_sso_login("alice@example.com", "alice-pass")
-            failure("not_yet_valid", "bad-clock-behind")
+            failure("not_yet_valid", "bad-clock-behind",
+                    ["The login answer is not valid yet: it starts at",
+                     "The device clock is probably behind"], ["NotBefore", "skew 180 s"])
 
         with self.step(6, "clock right again: the same login works"):
             self.dev.command("clock-offset 0", r"clock-offset: 0 s")
