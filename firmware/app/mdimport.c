@@ -56,6 +56,32 @@ static void set_err(struct fw_md_err *e, int rc, const char *fmt, ...)
 static void describe(struct fw_md_err *e, int rc)
 {
     switch (rc) {
+    case SSO_E_XML_SYNTAX:
+        set_err(e, rc,
+                "The metadata is not XML, or not well-formed (an HTML page, or a download cut "
+                "short?).");
+        break;
+    case SSO_E_XML_ENCODING:
+        set_err(e, rc, "The metadata is not valid UTF-8 text.");
+        break;
+    case SSO_E_XML_NAMESPACE:
+    case SSO_E_XML_ENTITY:
+    case SSO_E_XML_DUP_ATTR:
+        set_err(e, rc, "The metadata is not valid XML (%s).", sso_strerror(rc));
+        break;
+    case SSO_E_XML_DTD:
+        set_err(e, rc, "The metadata contains a DOCTYPE (DTD), which this device refuses.");
+        break;
+    case SSO_E_XML_PI:
+        set_err(e, rc,
+                "The metadata contains a processing instruction, which this device refuses.");
+        break;
+    case SSO_E_MD_MALFORMED:
+        set_err(e, rc,
+                "The document is XML but not usable SAML 2.0 metadata: the root must be "
+                "md:EntityDescriptor or md:EntitiesDescriptor, with valid validUntil, "
+                "KeyDescriptor and http(s) SingleSignOnService values.");
+        break;
     case SSO_E_MD_NO_IDP:
         set_err(e, rc, "Metadata has no IDPSSODescriptor.");
         break;
@@ -91,7 +117,9 @@ int fw_md_apply_xml(struct sso_cfg *c, char *xml, size_t len, enum sso_cfg_idp_s
     int rc;
     memset(err, 0, sizeof(*err));
     if (len > SSO_CFG_MD_MAX_BYTES) {
-        describe(err, SSO_E_XML_LIMIT);
+        set_err(err, SSO_E_XML_LIMIT,
+                "The metadata is %lu bytes, more than the %lu bytes this device accepts.",
+                (unsigned long)len, (unsigned long)SSO_CFG_MD_MAX_BYTES);
         return -1;
     }
     rc = sso_md_parse(&md, xml, len, NULL);
@@ -247,23 +275,47 @@ static struct fw_trust fetch_trust;
 /* Human sentences for the fetch failures an admin meets (issue 4's examples). */
 static void fetch_error(struct fw_md_err *e, const struct fw_fetch_result *res)
 {
+    const char *s = NULL;
     (void)snprintf(e->code, sizeof(e->code), "%s", fw_fetch_err_code(res->err));
     switch (res->err) {
     case FW_FETCH_E_HTTP_STATUS:
-        (void)snprintf(e->detail, sizeof(e->detail), "The metadata URL returned HTTP %d.",
-                       res->http_status);
+        if (res->http_status != 0) {
+            (void)snprintf(e->detail, sizeof(e->detail), "The metadata URL returned HTTP %d.",
+                           res->http_status);
+            return;
+        }
         break;
-    case FW_FETCH_E_TOO_LARGE:
-        (void)snprintf(e->detail, sizeof(e->detail),
-                       "The metadata is larger than %lu bytes, more than this device accepts.",
-                       (unsigned long)SSO_CFG_MD_MAX_BYTES);
+    /* Refused before any I/O: fw_fetch_start() gives only the code. */
+    case FW_FETCH_E_URL:
+        s = "The metadata URL is not a valid https:// URL (a host name or IPv4 address, an "
+            "optional port, no user name).";
+        break;
+    case FW_FETCH_E_NOT_HTTPS:
+        s = "The metadata URL must start with https://: metadata must come over verified TLS.";
+        break;
+    case FW_FETCH_E_TIME_UNKNOWN:
+        s = "The device clock is not set yet (SNTP), so the server's TLS certificate cannot be "
+            "checked. Try again in a minute.";
+        break;
+    case FW_FETCH_E_TLS_NOT_READY:
+        s = "TLS is not available on this device (its random source failed), so metadata "
+            "cannot be fetched.";
+        break;
+    case FW_FETCH_E_BUSY:
+        s = "Another metadata fetch is running. Try again in a moment.";
         break;
     default:
-        /* fetch.c's line already names the host and the failed check ("TLS: certificate
-         * not trusted: idp.example:443 presented a chain ending at issuer '...'"). */
-        (void)snprintf(e->detail, sizeof(e->detail), "%s.", res->detail);
         break;
     }
+    if (s != NULL) {
+        (void)snprintf(e->detail, sizeof(e->detail), "%s", s);
+        return;
+    }
+    /* fetch.c's line names the server and the check that failed ("TLS certificate of
+     * idp.example is not trusted (issuer ...): ..."): it becomes the sentence. */
+    (void)snprintf(e->detail, sizeof(e->detail), "%s%s", res->detail,
+                   res->detail[0] != '\0' && res->detail[strlen(res->detail) - 1] != '.' ? "."
+                                                                                         : "");
 }
 
 static void fetch_cb(struct fw_fetch_result *res, void *ctx)

@@ -267,6 +267,7 @@ static void finish(int err, const char *fmt, ...) __attribute__((format(printf, 
 static void finish(int err, const char *fmt, ...)
 {
     va_list ap;
+    int n;
     if (F.state == F_DONE || F.state == F_IDLE) {
         return;
     }
@@ -281,8 +282,17 @@ static void finish(int err, const char *fmt, ...)
     F.res.tls_ciphersuite = F.tls.ciphersuite;
     memcpy(F.res.url, F.url, sizeof(F.res.url));
     va_start(ap, fmt);
-    (void)vsnprintf(F.res.detail, sizeof(F.res.detail), fmt, ap);
+    n = vsnprintf(F.res.detail, sizeof(F.res.detail), fmt, ap);
     va_end(ap);
+    if (n > 0 && (size_t)n >= sizeof(F.res.detail)) {
+        /* A host name and an issuer at their bounds: say the line is cut (at a character
+         * boundary), never pass a cut value off as whole. */
+        size_t at = sizeof(F.res.detail) - 4;
+        while (at > 0 && ((unsigned char)F.res.detail[at] & 0xC0) == 0x80) {
+            at--;
+        }
+        memcpy(F.res.detail + at, "...", 4);
+    }
     if (err == FW_FETCH_OK) {
         F.res.body = F.body;
         F.res.body_len = F.body_len;
@@ -294,6 +304,17 @@ static void finish(int err, const char *fmt, ...)
     F.state = F_DONE;
 }
 
+/* "host", or "host:port" when the port is not 443: how an admin names the server. */
+static const char *host_port(void)
+{
+    static char hp[HOST_MAX + 8];
+    if (F.port == 443) {
+        return F.host;
+    }
+    (void)snprintf(hp, sizeof(hp), "%s:%u", F.host, (unsigned)F.port);
+    return hp;
+}
+
 /* A TLS failure, told precisely: which check failed and on what. */
 static void finish_tls(void)
 {
@@ -302,33 +323,36 @@ static void finish_tls(void)
     if (F.tls.mbedtls_err == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || fl != 0) {
         if (fl & MBEDTLS_X509_BADCERT_NOT_TRUSTED) {
             finish(FW_FETCH_E_TLS_UNTRUSTED,
-                   "TLS: certificate not trusted: %s:%u presented a chain ending at issuer '%s', "
-                   "not a built-in or added CA",
-                   F.host, (unsigned)F.port, F.tls.top_issuer);
+                   "TLS certificate of %s is not trusted (issuer %s): add that CA to the trusted "
+                   "CAs if this is the right server",
+                   host_port(), F.tls.top_issuer[0] != '\0' ? F.tls.top_issuer : "unknown");
         } else if (fl & MBEDTLS_X509_BADCERT_CN_MISMATCH) {
             finish(FW_FETCH_E_TLS_HOSTNAME,
-                   "TLS: hostname mismatch: certificate '%s' is not valid for '%s'",
-                   F.tls.peer_subject, F.host);
+                   "TLS certificate of %s is not valid for that name (it was issued to %s)",
+                   host_port(), F.tls.peer_subject[0] != '\0' ? F.tls.peer_subject : "?");
         } else if (fl & MBEDTLS_X509_BADCERT_EXPIRED) {
-            finish(FW_FETCH_E_TLS_EXPIRED, "TLS: certificate of %s has expired", F.host);
+            finish(FW_FETCH_E_TLS_EXPIRED, "TLS certificate of %s has expired", host_port());
         } else if (fl & MBEDTLS_X509_BADCERT_FUTURE) {
-            finish(FW_FETCH_E_TLS_EXPIRED, "TLS: certificate of %s is not yet valid", F.host);
+            finish(FW_FETCH_E_TLS_EXPIRED,
+                   "TLS certificate of %s is not yet valid (is the device clock right?)",
+                   host_port());
         } else {
             finish(FW_FETCH_E_TLS_UNTRUSTED,
-                   "TLS: certificate of %s rejected (verify flags 0x%lx: weak key or signature, "
-                   "bad usage)",
-                   F.host, (unsigned long)fl);
+                   "TLS certificate of %s was rejected (verify flags 0x%lx: a weak key or "
+                   "signature, or not a server certificate)",
+                   host_port(), (unsigned long)fl);
         }
         return;
     }
     if (F.tls.reset && F.tls.mbedtls_err == 0) {
-        finish(FW_FETCH_E_TLS_HANDSHAKE, "TLS: connection reset by %s during the handshake",
-               F.host);
+        finish(FW_FETCH_E_TLS_HANDSHAKE,
+               "%s reset the connection during the TLS handshake (is it an HTTPS server?)",
+               host_port());
         return;
     }
     fw_tls_mbedtls_strerror(F.tls.mbedtls_err, e, sizeof(e));
-    finish(FW_FETCH_E_TLS_HANDSHAKE, "TLS: handshake with %s:%u failed (-0x%04x %s)", F.host,
-           (unsigned)F.port, (unsigned)-F.tls.mbedtls_err, e);
+    finish(FW_FETCH_E_TLS_HANDSHAKE, "TLS handshake with %s failed (-0x%04x %s)", host_port(),
+           (unsigned)-F.tls.mbedtls_err, e);
 }
 
 /* ---- receiving and parsing ------------------------------------------------------------ */
@@ -371,7 +395,7 @@ static long body_take(size_t want)
     if (F.body_len + want > F.body_cap) {
         /* Only a body of unknown length gets here (Content-Length is checked before
          * reading and never read past): it is over max_body. */
-        finish(FW_FETCH_E_TOO_LARGE, "body of %s is larger than %lu bytes", F.host,
+        finish(FW_FETCH_E_TOO_LARGE, "The response from %s is larger than %lu bytes", F.host,
                (unsigned long)F.max_body);
         return -1;
     }
@@ -413,7 +437,7 @@ static int parse_head(size_t len, char *why, size_t why_size)
     if (len < 16 || memcmp(h, "HTTP/1.", 7) != 0 || (h[7] != '0' && h[7] != '1') || h[8] != ' ' ||
         h[9] < '1' || h[9] > '5' || h[10] < '0' || h[10] > '9' || h[11] < '0' || h[11] > '9' ||
         (h[12] != ' ' && h[12] != '\r')) {
-        (void)snprintf(why, why_size, "%.64s did not answer with an HTTP/1.x status line", F.host);
+        (void)snprintf(why, why_size, "no HTTP/1.x status line");
         return FW_FETCH_E_HTTP_MALFORMED;
     }
     F.status = (h[9] - '0') * 100 + (h[10] - '0') * 10 + (h[11] - '0');
@@ -461,7 +485,7 @@ static int parse_head(size_t len, char *why, size_t why_size)
             chunked = true;
         } else if (header_is(line, ll, "Content-Encoding", &val, &vlen)) {
             if (!(vlen == 8 && ieq(val, "identity", 8))) {
-                (void)snprintf(why, why_size, "compressed response (Content-Encoding '%.*s')",
+                (void)snprintf(why, why_size, "a compressed response, Content-Encoding '%.*s'",
                                (int)(vlen > 40 ? 40 : vlen), val);
                 return FW_FETCH_E_HTTP_MALFORMED;
             }
@@ -492,7 +516,8 @@ static int redirect_target(char *out, size_t out_size, char *why, size_t why_siz
     size_t n = strlen(loc);
     int w;
     if (n >= 7 && ieq(loc, "http://", 7)) {
-        (void)snprintf(why, why_size, "redirect to %.80s refused: not https", loc);
+        (void)snprintf(why, why_size, "The URL redirects to %.80s, which is not https: refused",
+                       loc);
         return FW_FETCH_E_REDIRECT;
     }
     if (n >= 8 && ieq(loc, "https://", 8)) {
@@ -506,11 +531,14 @@ static int redirect_target(char *out, size_t out_size, char *why, size_t why_siz
             w = snprintf(out, out_size, "https://%s%s", F.host, loc);
         }
     } else {
-        (void)snprintf(why, why_size, "redirect Location '%.80s' is not absolute", loc);
+        (void)snprintf(why, why_size,
+                       "The URL redirects to '%.80s', which is neither an absolute URL nor a path",
+                       loc);
         return FW_FETCH_E_REDIRECT;
     }
     if (w < 0 || (size_t)w >= out_size) {
-        (void)snprintf(why, why_size, "redirect URL too long");
+        (void)snprintf(why, why_size, "The URL redirects to a URL longer than %d bytes",
+                       FW_FETCH_URL_MAX);
         return FW_FETCH_E_REDIRECT;
     }
     return FW_FETCH_OK;
@@ -521,17 +549,18 @@ static void on_head_done(size_t head_len)
     char why[FW_FETCH_DETAIL_MAX];
     int rc = parse_head(head_len, why, sizeof(why));
     if (rc != FW_FETCH_OK) {
-        finish(rc, "%s", why);
+        finish(rc, "The answer from %s is not valid HTTP (%s)", F.host, why);
         return;
     }
     if (F.status == 301 || F.status == 302 || F.status == 303 || F.status == 307 ||
         F.status == 308) {
         if (F.location[0] == '\0') {
-            finish(FW_FETCH_E_HTTP_STATUS, "HTTP %d from %s without a Location", F.status, F.host);
+            finish(FW_FETCH_E_HTTP_STATUS, "%s answered HTTP %d (a redirect) without a Location",
+                   F.host, F.status);
             return;
         }
         if (F.res.redirects >= FW_FETCH_REDIRECTS_MAX) {
-            finish(FW_FETCH_E_REDIRECT, "more than %d redirects (last to %.80s)",
+            finish(FW_FETCH_E_REDIRECT, "The URL redirects more than %d times (last to %.80s)",
                    FW_FETCH_REDIRECTS_MAX, F.location);
             return;
         }
@@ -542,18 +571,19 @@ static void on_head_done(size_t head_len)
         return;
     }
     if (F.status != 200) {
-        finish(FW_FETCH_E_HTTP_STATUS, "HTTP %d from %s (metadata URL wrong or not public?)",
-               F.status, F.host);
+        finish(FW_FETCH_E_HTTP_STATUS, "%s answered HTTP %d, not 200 (URL wrong or not public?)",
+               F.host, F.status);
         return;
     }
     if (F.framing == FR_LENGTH && F.content_length > F.max_body) {
         /* Refused before reading a byte of it. */
-        finish(FW_FETCH_E_TOO_LARGE, "body of %s is %lu bytes, more than the %lu allowed", F.host,
+        finish(FW_FETCH_E_TOO_LARGE,
+               "The response from %s is %lu bytes, more than the %lu this device accepts", F.host,
                (unsigned long)F.content_length, (unsigned long)F.max_body);
         return;
     }
     if (!body_alloc(F.framing == FR_LENGTH ? F.content_length : F.max_body)) {
-        finish(FW_FETCH_E_NOMEM, "no memory for a body of %lu bytes",
+        finish(FW_FETCH_E_NOMEM, "Not enough memory for a response of %lu bytes",
                (unsigned long)(F.framing == FR_LENGTH ? F.content_length : F.max_body));
         return;
     }
@@ -561,7 +591,7 @@ static void on_head_done(size_t head_len)
     F.line_len = 0;
     F.trailer_len = 0;
     F.state = F_BODY;
-    F.phase = "body";
+    F.phase = "receiving the body";
     F.deadline_phase = sys_now() + FW_FETCH_IDLE_TIMEOUT_MS;
 }
 
@@ -574,13 +604,13 @@ static void step_head(void)
     end = pbuf_memfind(F.rx, "\r\n\r\n", 4, 0);
     if (end == 0xFFFF) {
         if (F.rx->tot_len >= FW_FETCH_HEAD_MAX) {
-            finish(FW_FETCH_E_HTTP_MALFORMED, "response head from %s exceeds %d bytes", F.host,
+            finish(FW_FETCH_E_HTTP_MALFORMED, "The response head from %s exceeds %d bytes", F.host,
                    FW_FETCH_HEAD_MAX);
         }
         return;
     }
     if ((size_t)end + 4 > FW_FETCH_HEAD_MAX) {
-        finish(FW_FETCH_E_HTTP_MALFORMED, "response head from %s exceeds %d bytes", F.host,
+        finish(FW_FETCH_E_HTTP_MALFORMED, "The response head from %s exceeds %d bytes", F.host,
                FW_FETCH_HEAD_MAX);
         return;
     }
@@ -621,7 +651,9 @@ static void step_chunked(void)
             size_t i, v = 0;
             if (!chunk_line(&bad)) {
                 if (bad) {
-                    finish(FW_FETCH_E_HTTP_MALFORMED, "bad chunk size line");
+                    finish(FW_FETCH_E_HTTP_MALFORMED,
+                           "The answer from %s has a broken chunked body (bad chunk size line)",
+                           F.host);
                 }
                 return;
             }
@@ -632,19 +664,21 @@ static void step_chunked(void)
                         : c >= 'A' && c <= 'F' ? c - 'A' + 10
                                                : -1;
                 if (d < 0 || v > F.max_body) {
-                    finish(FW_FETCH_E_HTTP_MALFORMED, "bad chunk size");
+                    finish(FW_FETCH_E_HTTP_MALFORMED,
+                           "The answer from %s has a broken chunked body (bad chunk size)", F.host);
                     return;
                 }
                 v = v * 16 + (size_t)d;
             }
             if (i == 0) {
-                finish(FW_FETCH_E_HTTP_MALFORMED, "bad chunk size");
+                finish(FW_FETCH_E_HTTP_MALFORMED,
+                       "The answer from %s has a broken chunked body (bad chunk size)", F.host);
                 return;
             }
             F.line_len = 0;
             if (v > F.max_body - F.body_len) {
-                finish(FW_FETCH_E_TOO_LARGE, "body of %s is larger than %lu bytes", F.host,
-                       (unsigned long)F.max_body);
+                finish(FW_FETCH_E_TOO_LARGE, "The response from %s is larger than %lu bytes",
+                       F.host, (unsigned long)F.max_body);
                 return;
             }
             F.chunk_left = v;
@@ -666,12 +700,17 @@ static void step_chunked(void)
         case CH_DATA_CRLF:
             if (!chunk_line(&bad)) {
                 if (bad) {
-                    finish(FW_FETCH_E_HTTP_MALFORMED, "chunk not followed by CRLF");
+                    finish(
+                        FW_FETCH_E_HTTP_MALFORMED,
+                        "The answer from %s has a broken chunked body (chunk not followed by CRLF)",
+                        F.host);
                 }
                 return;
             }
             if (F.line_len != 0) {
-                finish(FW_FETCH_E_HTTP_MALFORMED, "chunk longer than its size");
+                finish(FW_FETCH_E_HTTP_MALFORMED,
+                       "The answer from %s has a broken chunked body (chunk longer than its size)",
+                       F.host);
                 return;
             }
             F.chunk = CH_SIZE;
@@ -679,13 +718,18 @@ static void step_chunked(void)
         case CH_TRAILER:
             if (!chunk_line(&bad)) {
                 if (bad) {
-                    finish(FW_FETCH_E_HTTP_MALFORMED, "bad trailer line");
+                    finish(FW_FETCH_E_HTTP_MALFORMED,
+                           "The answer from %s has a broken chunked body (bad trailer line)",
+                           F.host);
                 }
                 return;
             }
             F.trailer_len += F.line_len + 2;
             if (F.trailer_len > TRAILER_MAX) {
-                finish(FW_FETCH_E_HTTP_MALFORMED, "trailer longer than %d bytes", TRAILER_MAX);
+                finish(
+                    FW_FETCH_E_HTTP_MALFORMED,
+                    "The answer from %s has a broken chunked body (trailer longer than %d bytes)",
+                    F.host, TRAILER_MAX);
                 return;
             }
             if (F.line_len == 0) {
@@ -713,14 +757,15 @@ static void step_body(void)
             return;
         }
         if (F.eof && F.rx == NULL) {
-            finish(FW_FETCH_E_TRUNCATED, "%s closed after %lu of %lu body bytes", F.host,
+            finish(FW_FETCH_E_TRUNCATED, "%s closed the connection after %lu of %lu bytes", F.host,
                    (unsigned long)F.body_len, (unsigned long)F.content_length);
         }
         return;
     case FR_CHUNKED:
         step_chunked();
         if (F.state == F_BODY && F.eof && F.rx == NULL) {
-            finish(FW_FETCH_E_TRUNCATED, "%s closed in the middle of a chunked body", F.host);
+            finish(FW_FETCH_E_TRUNCATED, "%s closed the connection in the middle of the response",
+                   F.host);
         }
         return;
     case FR_CLOSE:
@@ -737,7 +782,7 @@ static void step_body(void)
                        (unsigned long)F.body_len, F.host);
             } else {
                 finish(FW_FETCH_E_TRUNCATED,
-                       "%s closed without TLS close_notify: body of unknown length may be cut",
+                       "%s closed without a TLS close_notify, so the response may be cut short",
                        F.host);
             }
         }
@@ -755,8 +800,8 @@ static void process(void)
         case F_HEAD:
             step_head();
             if (F.state == F_HEAD && F.eof) {
-                finish(FW_FETCH_E_HTTP_MALFORMED, "%s closed before a complete response head",
-                       F.host);
+                finish(FW_FETCH_E_HTTP_MALFORMED,
+                       "%s closed the connection before a complete response head", F.host);
             }
             break;
         case F_BODY:
@@ -814,7 +859,7 @@ static void send_request(void)
         return; /* retried from fw_fetch_poll() */
     }
     if (e != ERR_OK) {
-        finish(FW_FETCH_E_TLS, "could not send the request to %s (%d)", F.host, (int)e);
+        finish(FW_FETCH_E_TLS, "Could not send the request to %s (%d)", F.host, (int)e);
         return;
     }
     (void)altcp_output(F.pcb);
@@ -845,7 +890,7 @@ static err_t cb_connected(void *arg, struct altcp_pcb *pcb, err_t err)
                      F.path_len > 0 ? F.url + F.path_off : "/", F.host);
     }
     if (n < 0 || (size_t)n >= sizeof(F.req)) {
-        finish(FW_FETCH_E_URL, "request line too long");
+        finish(FW_FETCH_E_URL, "The URL is too long for a request line");
         return F.aborted_in_cb ? ERR_ABRT : ERR_OK;
     }
     F.req_len = (size_t)n;
@@ -872,7 +917,7 @@ static void cb_err(void *arg, err_t err)
     F.pcb = NULL; /* freed by the TLS layer */
     if (F.state == F_CONNECT && !F.tls.handshake_done) {
         if (!F.tls.tcp_connected) {
-            finish(FW_FETCH_E_CONNECT, "TCP connection to %s:%u refused or failed", F.host,
+            finish(FW_FETCH_E_CONNECT, "Could not connect to %s:%u (refused, or no route)", F.host,
                    (unsigned)F.port);
         } else {
             finish_tls();
@@ -880,11 +925,11 @@ static void cb_err(void *arg, err_t err)
         return;
     }
     if (F.tls.reset) {
-        finish(FW_FETCH_E_RESET, "connection reset by %s while %s", F.host, F.phase);
+        finish(FW_FETCH_E_RESET, "%s reset the connection while %s", host_port(), F.phase);
     } else {
         char e[100];
         fw_tls_mbedtls_strerror(F.tls.mbedtls_err, e, sizeof(e));
-        finish(FW_FETCH_E_TLS, "TLS error from %s while %s (-0x%04x %s)", F.host, F.phase,
+        finish(FW_FETCH_E_TLS, "TLS error from %s while %s (-0x%04x %s)", host_port(), F.phase,
                (unsigned)-F.tls.mbedtls_err, e);
     }
 }
@@ -903,7 +948,7 @@ static void connect_to(const ip_addr_t *ip)
     F.pcb = fw_tls_client_new(&o, &e);
     if (F.pcb == NULL) {
         finish(e == FW_TLS_E_NOMEM ? FW_FETCH_E_NOMEM : FW_FETCH_E_INTERNAL,
-               "cannot open a TLS connection: %s", fw_tls_strerror(e));
+               "Could not open a TLS connection: %s", fw_tls_strerror(e));
         return;
     }
     altcp_arg(F.pcb, NULL);
@@ -915,8 +960,8 @@ static void connect_to(const ip_addr_t *ip)
     F.deadline_phase = sys_now() + FW_FETCH_CONNECT_TIMEOUT_MS;
     err = altcp_connect(F.pcb, ip, F.port, cb_connected);
     if (err != ERR_OK) {
-        finish(FW_FETCH_E_CONNECT, "cannot connect to %s:%u (%d)", F.host, (unsigned)F.port,
-               (int)err);
+        finish(FW_FETCH_E_CONNECT, "Could not connect to %s:%u (lwIP error %d)", F.host,
+               (unsigned)F.port, (int)err);
     }
 }
 
@@ -927,7 +972,7 @@ static void dns_cb(const char *name, const ip_addr_t *ip, void *arg)
         return; /* an answer for a fetch that already ended */
     }
     if (ip == NULL || !IP_IS_V4(ip)) {
-        finish(FW_FETCH_E_DNS, "DNS: no IPv4 address for %s", F.host);
+        finish(FW_FETCH_E_DNS, "The host name %s has no IPv4 address (DNS)", F.host);
         return;
     }
     connect_to(ip);
@@ -938,7 +983,7 @@ static void begin(void)
     ip_addr_t ip;
     err_t err;
     F.state = F_DNS;
-    F.phase = "resolving";
+    F.phase = "resolving the host name";
     F.deadline_phase = sys_now() + FW_FETCH_DNS_TIMEOUT_MS;
     F.status = 0;
     F.eof = false;
@@ -953,7 +998,7 @@ static void begin(void)
     if (err == ERR_OK) {
         connect_to(&ip);
     } else if (err != ERR_INPROGRESS) {
-        finish(FW_FETCH_E_DNS, "DNS: cannot look up %s (no DNS server?)", F.host);
+        finish(FW_FETCH_E_DNS, "The host name %s cannot be looked up (no DNS server?)", F.host);
     }
 }
 
@@ -1006,15 +1051,16 @@ static void follow_redirect(void)
     char next[FW_FETCH_URL_MAX + 1];
     char why[FW_FETCH_DETAIL_MAX];
     int rc = redirect_target(next, sizeof(next), why, sizeof(why));
-    if (rc == FW_FETCH_OK) {
-        rc = parse_url(next, why, sizeof(why));
-        if (rc == FW_FETCH_E_NOT_HTTPS) {
-            rc = FW_FETCH_E_REDIRECT;
-        }
-    }
     if (rc != FW_FETCH_OK) {
         F.state = F_HEAD; /* so that finish() records it */
         finish(rc, "%s", why);
+        return;
+    }
+    rc = parse_url(next, why, sizeof(why));
+    if (rc != FW_FETCH_OK) {
+        F.state = F_HEAD;
+        finish(rc == FW_FETCH_E_NOT_HTTPS ? FW_FETCH_E_REDIRECT : rc,
+               "The URL redirects to %.80s, which is refused (%s)", next, why);
         return;
     }
     F.res.redirects++;
@@ -1060,7 +1106,7 @@ void fw_fetch_poll(uint32_t now_ms)
     }
     if (F.state != F_DONE &&
         (expired(now_ms, F.deadline_total) || expired(now_ms, F.deadline_phase))) {
-        finish(FW_FETCH_E_TIMEOUT, "timed out %s (%s:%u, after %lu ms)", F.phase, F.host,
+        finish(FW_FETCH_E_TIMEOUT, "Timed out %s (%s:%u, after %lu ms)", F.phase, F.host,
                (unsigned)F.port, (unsigned long)(now_ms - F.t_start));
     }
 }

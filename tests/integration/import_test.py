@@ -5,13 +5,17 @@ A TLS server on the host's loopback (Python's ssl, a certificate from a test CA 
 test time, SAN IP:10.0.2.2, which is how the device reaches the host through slirp)
 publishes metadata at an Okta-style path. Through the JSON API:
 
-- untrusted: the test CA is not in the trust store -> failed, tls_untrusted, the detail
-  names the issuer; nothing changes;
+- untrusted: the test CA is not in the trust store -> failed, tls_untrusted, "TLS
+  certificate of 10.0.2.2:<port> is not trusted (issuer ...Import Test CA)"; nothing
+  changes;
 - the admin adds the test CA (POST /api/v1/trust) -> the import works: entity ID, SSO
   URL, signing certificate, source "url", a refresh scheduled;
-- HTTP 404 ("The metadata URL returned HTTP 404."), garbage, no IDPSSODescriptor, an
-  oversize body (too_large), a wrong host name in the certificate: each fails, each
-  leaves the last good settings, each is in the audit log;
+- HTTP 404 ("The metadata URL returned HTTP 404."), garbage ("The metadata is not XML"),
+  no IDPSSODescriptor ("Metadata has no IDPSSODescriptor."), an oversize body (too_large,
+  with its size), a wrong host name in the certificate, a closed port: each fails with its
+  sentence, each leaves the last good settings, each is in the audit log;
+- pasted XML: not XML, a DOCTYPE, no signing certificate, not metadata: each refused
+  with its sentence;
 - metadata without an entityID at an Okta URL: "not found" + the app-ID helper;
 - refresh: the device's clock moved past next_refresh picks up a certificate rollover (two
   signing certificates); a failing refresh keeps the last good settings and says why.
@@ -164,8 +168,10 @@ def main():
 
             # 1. Untrusted CA.
             d = fetch(api, "failed")
-            check(d["error"] == "tls_untrusted" and "Import Test CA" in d["detail"] and
-                  "10.0.2.2" in d["detail"], "untrusted: %r" % d)
+            check(d["error"] == "tls_untrusted" and re.match(
+                r"^TLS certificate of 10\.0\.2\.2:%d is not trusted \(issuer [^)]*CN=Import Test "
+                r"CA[^)]*\): add that CA to the trusted CAs if this is the right server\.$" % port,
+                d["detail"]), "untrusted: %r" % d)
             check(api.get("/api/v1/sso") == before, "a failed import changed the settings")
 
             # 2. The admin adds the test CA: the import works.
@@ -199,20 +205,48 @@ def main():
                 return d
 
             failing("/missing", None, 404, "http_status", r"^The metadata URL returned HTTP 404\.$")
-            failing("/garbage", b"this is not XML <<<", 200, "xml_malformed")
+            failing("/garbage", b"this is not XML <<<", 200, "xml_malformed",
+                    r"^The metadata is not XML, or not well-formed \(an HTML page")
             failing("/sp-only", b'<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:'
                     b'metadata" entityID="x"><md:SPSSODescriptor protocolSupportEnumeration="urn:'
                     b'oasis:names:tc:SAML:2.0:protocol"/></md:EntityDescriptor>', 200,
                     "metadata_no_idp", r"^Metadata has no IDPSSODescriptor\.$")
-            failing("/huge", b"<x>" + b"y" * 70000 + b"</x>", 200, "too_large")
+            failing("/huge", b"<x>" + b"y" * 70000 + b"</x>", 200, "too_large",
+                    r"^The response from 10\.0\.2\.2 is 70007 bytes, more than the 65536 this "
+                    r"device accepts\.$")
             failing("https://10.0.2.2:%d%s" % (bad_port, MD_PATH), None, 0,
-                    "tls_hostname_mismatch", r"10\.0\.2\.2")
-            failing("https://10.0.2.2:1%s" % MD_PATH, None, 0, "connect_failed")
+                    "tls_hostname_mismatch",
+                    r"^TLS certificate of 10\.0\.2\.2:%d is not valid for that name \(it was "
+                    r"issued to CN=metadata-wrongname\)\.$" % bad_port)
+            failing("https://10.0.2.2:1%s" % MD_PATH, None, 0, "connect_failed",
+                    r"^Could not connect to 10\.0\.2\.2:1 \(refused, or no route\)\.$")
             events = [e for e in api.get("/api/v1/audit")["entries"]
                       if e["event"] == "metadata_import_failed"]
             check(len(events) >= 6, "failed imports in the audit log: %d" % len(events))
             expect_error(api.call("PUT", "/api/v1/sso", {"idp_metadata_url": "http://10.0.2.2/x"}),
                          400, "invalid_field", "plain http metadata URL")
+
+            # 3b. Pasted XML: each refusal has its sentence, and nothing changes.
+            no_cert = re.sub(r"<md:KeyDescriptor.*?</md:KeyDescriptor>", "", okta, flags=re.S)
+            check(no_cert != okta, "the Okta metadata has a KeyDescriptor")
+            for xml, code, sentence in (
+                    ("<html><body>Sign in</body>", "xml_malformed",
+                     "The metadata is not XML, or not well-formed (an HTML page, or a download "
+                     "cut short?)."),
+                    ('<!DOCTYPE x [<!ENTITY a "b">]>' + okta.split("?>", 1)[-1],
+                     "xml_dtd_forbidden",
+                     "The metadata contains a DOCTYPE (DTD), which this device refuses."),
+                    (no_cert, "metadata_no_signing_cert", "Metadata has no signing certificate."),
+                    ("<x/>", "metadata_malformed",
+                     "The document is XML but not usable SAML 2.0 metadata: the root must be "
+                     "md:EntityDescriptor or md:EntitiesDescriptor, with valid validUntil, "
+                     "KeyDescriptor and http(s) SingleSignOnService values.")):
+                st, d = api.call("POST", "/api/v1/sso/import", {"metadata_xml": xml})
+                check(st == 400 and d["error"] == code and d["detail"] == sentence,
+                      "pasted %s: %d %r" % (code, st, d))
+            now = api.get("/api/v1/sso")
+            for k in ("idp_entity_id", "idp_sso_url", "idp_certs", "metadata"):
+                check(now[k] == good[k], "a refused paste changed %s" % k)
 
             # 4. Metadata without an entityID (Okta catalog app): not found, then the helper.
             no_id = okta.replace(' entityID="http://www.okta.com/%s"' % APP, "")
