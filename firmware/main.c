@@ -135,6 +135,8 @@ int main(int argc, char **argv)
     if (fw_keys_https_ready()) {
         https_server.routes = http_server.routes;
         https_server.n_routes = http_server.n_routes;
+        /* A connection in its TLS handshake is busy: never evicted for a new one. */
+        fw_http_set_conn_quiet(fw_tls_server_conn_quiet);
         rc = fw_http_start(&https_server, FW_CFG_HTTPS_PORT, fw_tls_server_allocator());
         if (rc != HAL_OK) {
             fw_log_printf("https: cannot listen on port %d (%d)", FW_CFG_HTTPS_PORT, rc);

@@ -3,10 +3,11 @@
  * @brief A small, bounded HTTP/1.1 server on lwIP's altcp API.
  *
  * Model:
- * - One fixed pool of FW_HTTP_CONNS_MAX connections, shared by every listener (port 80
- *   now; 443 later, when firmware/net/ supplies a TLS altcp allocator). A connection that
- *   arrives when the pool is full takes the slot of an idle one (keep-alive between
- *   requests, or silent since it connected); if none is idle, it is reset.
+ * - One fixed pool of FW_HTTP_CONNS_MAX connections, shared by every listener (port 80,
+ *   and 443 with firmware/net/'s TLS altcp allocator). A connection that arrives when the
+ *   pool is full takes the slot of an idle one (keep-alive between requests, or silent
+ *   since it connected); if none is idle, it is reset. A TLS connection in its handshake
+ *   is busy, not idle, although no HTTP byte has arrived yet (fw_http_set_conn_quiet).
  * - Each connection is a state machine (http_server.c documents the transitions): read
  *   the head (at most FW_HTTP_HEAD_MAX bytes), optionally a Content-Length body (at most
  *   the route's max_body, never more than FW_HTTP_BODY_MAX; the buffer comes from
@@ -162,6 +163,22 @@ struct fw_http_stats {
  * @return 0, or a negative HAL code (HAL_ENOMEM: no pcb; HAL_EIO: bind/listen failed).
  */
 int fw_http_start(struct fw_http_server *srv, uint16_t port, void *alloc);
+
+/**
+ * For TLS listeners, whose layer under HTTP reads bytes the server never sees (the
+ * handshake): may connection @p pcb (its altcp pcb) give way to a new one? True when it
+ * is quiet: silent since it was accepted, or done with its handshake with nothing in
+ * flight (net/tls.h: fw_tls_server_conn_quiet).
+ */
+typedef bool (*fw_http_conn_quiet_fn)(void *pcb);
+
+/**
+ * @brief Set the quiet test of the TLS layer in use (once, at boot, before the TLS
+ *        listener starts). Without one, a TLS connection that has not sent a request byte
+ *        gives way only between requests, after it was served once (its handshake is
+ *        certainly over). Plain TCP listeners do not use it.
+ */
+void fw_http_set_conn_quiet(fw_http_conn_quiet_fn fn);
 
 /** Superloop: timeouts, and sends that waited for memory. @p now_ms from hal_clock_ms(). */
 void fw_http_poll(uint32_t now_ms);

@@ -18,8 +18,9 @@
  *           --timeout----------------------------------------- > FREE (abort)
  *
  * When the pool is full, a new connection takes the slot of the idle connection nearest
- * its timeout (evict_idle()); if every connection is in the middle of a request, the new
- * one is reset.
+ * its timeout (evict_idle()): one between requests (keep-alive), or one silent since
+ * accept. A connection in the middle of a request, or of a TLS handshake, is busy; if
+ * every connection is busy, the new one is reset.
  *
  * Events: lwIP's recv/sent/err callbacks and fw_http_poll() (timeouts, retries). Every
  * event runs conn_run(), a loop over the state handlers that stops when one has to wait:
@@ -78,10 +79,12 @@ struct conn {
     size_t stat_off, stat_len;
     char hdrs[FW_HTTP_EXTRA_HDRS_MAX];
     bool close_after;
+    bool served; /* a response was sent: a TLS handshake, if any, is over */
 };
 
 static struct conn conns[FW_HTTP_CONNS_MAX];
 static struct fw_http_stats stats;
+static fw_http_conn_quiet_fn tls_quiet;
 
 static bool expired(uint32_t now, uint32_t deadline)
 {
@@ -442,6 +445,7 @@ static enum step response_done(struct conn *c)
     c->req_used = 0;
     memset(&c->req, 0, sizeof(c->req));
     c->route = NULL;
+    c->served = true;
     c->state = CONN_HEAD;
     c->deadline_ms =
         sys_now() + (c->in_len > 0 ? FW_HTTP_HEAD_TIMEOUT_MS : FW_HTTP_IDLE_TIMEOUT_MS);
@@ -598,10 +602,28 @@ static void cb_err(void *arg, err_t err)
 }
 
 /*
- * The pool is full: close the idle connection closest to its timeout (a keep-alive
- * connection between requests, or a new one that has sent nothing), so that a browser's
- * parked connections, or an attacker's silent ones, cannot lock the admin out. A
- * connection in the middle of a request is never evicted.
+ * Idle: waiting for a request with no byte of it read. On plain TCP that is a keep-alive
+ * connection between requests or a new one that has sent nothing. On TLS the server sees
+ * only decrypted bytes, so a connection in its handshake looks the same; closing it would
+ * cut a client off mid-handshake (and let a burst of new connections starve every
+ * handshake). There the TLS layer says whether it is quiet (fw_http_set_conn_quiet);
+ * without that hook only a connection already served once counts.
+ */
+static bool conn_idle(const struct conn *c)
+{
+    if (c->state != CONN_HEAD || c->in_len != 0 || c->rx != NULL) {
+        return false;
+    }
+    if (!c->srv->tls) {
+        return true;
+    }
+    return tls_quiet != NULL ? tls_quiet(c->pcb) : c->served;
+}
+
+/*
+ * The pool is full: close the idle connection closest to its timeout (conn_idle()), so
+ * that a browser's parked connections, or an attacker's silent ones, cannot lock the admin
+ * out. A connection in the middle of a request or of a TLS handshake is never evicted.
  */
 static struct conn *evict_idle(void)
 {
@@ -609,7 +631,7 @@ static struct conn *evict_idle(void)
     size_t i;
     for (i = 0; i < FW_HTTP_CONNS_MAX; i++) {
         struct conn *c = &conns[i];
-        if (c->state == CONN_HEAD && c->in_len == 0 && c->rx == NULL &&
+        if (conn_idle(c) &&
             (victim == NULL || (int32_t)(c->deadline_ms - victim->deadline_ms) < 0)) {
             victim = c;
         }
@@ -689,6 +711,11 @@ int fw_http_start(struct fw_http_server *srv, uint16_t port, void *alloc)
     altcp_arg(lpcb, srv);
     altcp_accept(lpcb, cb_accept);
     return HAL_OK;
+}
+
+void fw_http_set_conn_quiet(fw_http_conn_quiet_fn fn)
+{
+    tls_quiet = fn;
 }
 
 void fw_http_poll(uint32_t now_ms)

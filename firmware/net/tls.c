@@ -84,6 +84,7 @@ struct conn {
     int fatal; /* an error met outside conn_run(), handled by the next run */
     uint8_t app_poll_ticks;
 
+    bool rx_any;        /* a byte arrived since accept (a ClientHello, at least) */
     bool rx_fin;        /* TCP FIN from the peer */
     bool eof_delivered; /* recv(NULL) was given to the application */
     bool flush_pending; /* a record waits in mbedTLS's output buffer */
@@ -646,8 +647,10 @@ static err_t lower_recv(void *arg, struct altcp_pcb *inner, struct pbuf *p, err_
         }
         c->rx_fin = true;
     } else if (c->rx == NULL) {
+        c->rx_any = true;
         c->rx = p;
     } else {
+        c->rx_any = true;
         pbuf_cat(c->rx, p);
     }
     c->last_active_ms = sys_now();
@@ -1123,6 +1126,25 @@ static bool read_paused(struct conn *c)
 {
     return !c->eof_delivered && c->plain_unacked < TCP_WND &&
            (c->rx != NULL || c->rx_fin || mbedtls_ssl_check_pending(&c->ssl));
+}
+
+bool fw_tls_server_conn_quiet(void *pcb)
+{
+    struct altcp_pcb *o = pcb;
+    const struct conn *c;
+    if (o == NULL || o->fns != &tls_functions) {
+        return false;
+    }
+    c = conn_of(o);
+    if (c == NULL || !c->server) {
+        return false;
+    }
+    if (!c->rx_any) {
+        return true; /* silent since accept: no handshake started */
+    }
+    /* Handshake over, nothing received but not yet read, nothing waiting to go out. */
+    return c->state == ST_OPEN && c->rx == NULL && c->plain == NULL && c->plain_unacked == 0 &&
+           !c->flush_pending;
 }
 
 void fw_tls_poll(uint32_t now_ms)

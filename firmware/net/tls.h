@@ -153,6 +153,15 @@ int fw_tls_server_set_cert(const uint8_t *key_der, size_t key_len, const uint8_t
 void *fw_tls_server_allocator(void);
 
 /**
+ * @brief Is server connection @p pcb (an altcp pcb from fw_tls_server_allocator()) quiet,
+ *        so that the HTTP server may close it for a new one? True when not a byte has
+ *        arrived since it was accepted, or when its handshake is done and nothing is in
+ *        flight; false during a handshake (a ClientHello waiting for a context included).
+ *        The fw_http_conn_quiet_fn for fw_http_set_conn_quiet() (http/http.h).
+ */
+bool fw_tls_server_conn_quiet(void *pcb);
+
+/**
  * @brief Superloop: hand free contexts to waiting connections, close idle ones for
  *        them, retry output that waited for memory. Cheap when nothing waits. (The layer
  *        also polls itself through TCP's poll timer, once a second, if this is not called.)

@@ -494,6 +494,46 @@ TEST_CASE(pool_and_peer_close)
     TEST_EQ(st1.active, 0);
 }
 
+/* A full pool gives way: a connection silent since accept, or one idle between requests
+ * (keep-alive), is closed for the new one; a busy one (a head under way) never is. */
+TEST_CASE(pool_full_evicts_only_idle)
+{
+    static struct client many[FW_HTTP_CONNS_MAX];
+    struct fw_http_stats st0, st1;
+    size_t i;
+    setup();
+    for (int round = 0; round < 2; round++) {
+        fw_http_get_stats(&st0);
+        for (i = 0; i + 1 < FW_HTTP_CONNS_MAX; i++) {
+            cl_open(&many[i]);
+            cl_sends(&many[i], "GET /hello HTTP/1.1\r\n"); /* busy: a head under way */
+        }
+        cl_open(&many[i]);
+        if (round == 1) {
+            /* served once, now idle between requests */
+            cl_sends(&many[i], "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+            TEST_TRUE(has(&many[i], "\r\n\r\nhello"));
+        } /* round 0: silent since accept */
+        cl_open(&c2);
+        cl_sends(&c2, "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+        TEST_TRUE(has(&c2, "\r\n\r\nhello"));    /* the new one is served ... */
+        TEST_TRUE(many[i].fin || many[i].reset); /* ... in the idle one's slot */
+        for (i = 0; i + 1 < FW_HTTP_CONNS_MAX; i++) {
+            TEST_TRUE(!many[i].fin && !many[i].reset); /* the busy ones keep theirs */
+        }
+        fw_http_get_stats(&st1);
+        TEST_EQ(st1.evicted - st0.evicted, 1);
+        TEST_EQ(st1.refused_full - st0.refused_full, 0);
+        for (i = 0; i < FW_HTTP_CONNS_MAX; i++) {
+            cl_close(&many[i]);
+        }
+        cl_close(&c2);
+        run(500);
+        fw_http_get_stats(&st1);
+        TEST_EQ(st1.active, 0);
+    }
+}
+
 static const struct lk_test_case cases[] = {
     LK_CASE(get_and_keep_alive),
     LK_CASE(body_in_pieces),
@@ -506,6 +546,7 @@ static const struct lk_test_case cases[] = {
     LK_CASE(handler_errors_become_500),
     LK_CASE(timeouts),
     LK_CASE(pool_and_peer_close),
+    LK_CASE(pool_full_evicts_only_idle),
 };
 
 TEST_MAIN(cases)

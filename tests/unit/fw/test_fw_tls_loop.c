@@ -194,6 +194,7 @@ static void setup(void)
         netif_set_default(&tnif);
         netif_set_up(&tnif);
         use_cert(&srv_ok);
+        fw_http_set_conn_quiet(fw_tls_server_conn_quiet); /* as main.c does */
         TEST_OK(fw_http_start(&server, 443, fw_tls_server_allocator()));
         TEST_TRUE(server.tls);
         for (i = 0; i < sizeof(big); i++) {
@@ -663,6 +664,94 @@ TEST_CASE(plain_http_on_the_tls_port_is_refused)
     settle_and_check_heap();
 }
 
+static void raw_open(struct raw *r, const void *data, size_t len)
+{
+    ip_addr_t lo;
+    memset(r, 0, sizeof(*r));
+    r->pcb = tcp_new();
+    if (r->pcb == NULL) {
+        lk_test_fail(__FILE__, __LINE__, "no PCB for a raw client");
+        return;
+    }
+    tcp_arg(r->pcb, r);
+    tcp_recv(r->pcb, raw_recv);
+    tcp_err(r->pcb, raw_err);
+    IP_ADDR4(&lo, 10, 0, 0, 1);
+    (void)tcp_connect(r->pcb, &lo, 443, NULL);
+    run(50);
+    if (len > 0 && r->pcb != NULL &&
+        tcp_write(r->pcb, data, (u16_t)len, TCP_WRITE_FLAG_COPY) == ERR_OK) {
+        tcp_output(r->pcb);
+    }
+    run(100);
+}
+
+static void raw_drop(struct raw *r)
+{
+    if (r->pcb != NULL) {
+        tcp_arg(r->pcb, NULL);
+        tcp_recv(r->pcb, NULL);
+        tcp_err(r->pcb, NULL);
+        tcp_abort(r->pcb);
+        r->pcb = NULL;
+    }
+}
+
+/*
+ * The HTTP pool full of TLS connections in their handshake (here: a record header that
+ * promises 512 bytes of ClientHello, then nothing). The HTTP server sees no byte of them,
+ * yet they are busy: a new connection is refused rather than cut one of them off. A
+ * connection silent since accept does give way.
+ */
+TEST_CASE(handshaking_connections_are_not_evicted)
+{
+    static const uint8_t hello_start[] = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01};
+    static struct raw hs[FW_HTTP_CONNS_MAX], extra, silent;
+    struct fw_http_stats st0, st;
+    size_t i;
+    setup();
+    fw_http_get_stats(&st0);
+    for (i = 0; i < FW_HTTP_CONNS_MAX; i++) {
+        raw_open(&hs[i], hello_start, sizeof(hello_start));
+    }
+    fw_http_get_stats(&st);
+    TEST_EQ(st.active, FW_HTTP_CONNS_MAX);
+    raw_open(&extra, hello_start, sizeof(hello_start));
+    run(200);
+    fw_http_get_stats(&st);
+    TEST_EQ(st.evicted - st0.evicted, 0);           /* no handshake was cut off ... */
+    TEST_EQ(st.refused_full - st0.refused_full, 1); /* ... the newcomer was refused */
+    TEST_TRUE(extra.closed);
+    for (i = 0; i < FW_HTTP_CONNS_MAX; i++) {
+        TEST_TRUE(!hs[i].closed);
+    }
+    raw_drop(&extra);
+    /* One handshake ends; a connection that sends nothing takes its slot, and gives way
+     * to the next newcomer, whose handshake then completes: a real fetch. */
+    raw_drop(&hs[0]);
+    run(200);
+    raw_open(&silent, NULL, 0);
+    fw_http_get_stats(&st0);
+    TEST_EQ(st0.active, FW_HTTP_CONNS_MAX);
+    raw_drop(&hs[1]); /* a TLS context for the fetch (two exist) */
+    run(200);
+    raw_open(&hs[1], hello_start, sizeof(hello_start)); /* the pool is full again */
+    fw_http_get_stats(&st0);
+    TEST_EQ(st0.active, FW_HTTP_CONNS_MAX);
+    TEST_OK(fetch("https://10.0.0.1/hello", &trust, 1000, 0));
+    fw_http_get_stats(&st);
+    TEST_EQ(st.evicted - st0.evicted, 1);
+    TEST_TRUE(silent.closed);
+    for (i = 1; i < FW_HTTP_CONNS_MAX; i++) {
+        TEST_TRUE(!hs[i].closed);
+    }
+    raw_drop(&silent);
+    for (i = 0; i < FW_HTTP_CONNS_MAX; i++) {
+        raw_drop(&hs[i]);
+    }
+    settle_and_check_heap();
+}
+
 TEST_CASE(out_of_memory_fails_cleanly)
 {
     size_t limit, ok = 0, failed = 0, step = LK_TEST_HOST ? 3 * 1024 : 12 * 1024;
@@ -700,6 +789,7 @@ static const struct lk_test_case cases[] = {
     LK_CASE(server_cap_waiting_and_eviction),
     LK_CASE(certificate_replaced_under_an_open_connection),
     LK_CASE(plain_http_on_the_tls_port_is_refused),
+    LK_CASE(handshaking_connections_are_not_evicted),
     LK_CASE(out_of_memory_fails_cleanly),
 };
 
