@@ -3,14 +3,13 @@
 # tree whenever a file of the UI changes; this file appends it and ui.c (fw_ui_find, the
 # handler) to LK_UI_SOURCES for the firmware, and builds the same two as lk_ui for the
 # unit test (tests/unit/fw/test_fw_ui.c). The build log and ui_assets.json give the sizes.
-find_package(Python3 REQUIRED COMPONENTS Interpreter)
 set(lk_ui_dir ${CMAKE_CURRENT_LIST_DIR})
 file(GLOB_RECURSE lk_ui_files CONFIGURE_DEPENDS ${lk_ui_dir}/www/*)
 set(lk_ui_c ${CMAKE_CURRENT_BINARY_DIR}/ui/ui_assets.c)
 add_custom_command(
     OUTPUT ${lk_ui_c} ${CMAKE_CURRENT_BINARY_DIR}/ui/ui_assets.json
     COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_CURRENT_BINARY_DIR}/ui
-    COMMAND ${Python3_EXECUTABLE} ${lk_ui_dir}/gen_assets.py --manifest ${lk_ui_dir}/assets.txt
+    COMMAND ${LK_PYTHON3} ${lk_ui_dir}/gen_assets.py --manifest ${lk_ui_dir}/assets.txt
             --www ${lk_ui_dir}/www --out ${lk_ui_c}
             --report ${CMAKE_CURRENT_BINARY_DIR}/ui/ui_assets.json
     DEPENDS ${lk_ui_dir}/gen_assets.py ${lk_ui_dir}/assets.txt ${lk_ui_files}
