@@ -60,7 +60,7 @@ run-host: setup-build deps
 	@cmake --preset host-debug >/dev/null && cmake --build --preset host-debug -j $(JOBS)
 	@echo "make run-host: booting the host board (the firmware as a Linux process, network via libslirp)"
 	@echo "make run-host:   config flash: $(RUN_FLASH) (created erased on first boot)"
-	@echo "make run-host:   admin API:    http://127.0.0.1:$(RUN_HTTP)/api/v1/status (the UI pages come later); HTTPS port $(RUN_HTTPS) reserved"
+	@echo "make run-host:   admin UI:     http://127.0.0.1:$(RUN_HTTP)/ (HTTPS: https://127.0.0.1:$(RUN_HTTPS)/, self-signed device certificate)"
 	@echo "make run-host:   console:      type 'help' below; Ctrl-C stops the device"
 	@build/host-debug/firmware/latchkey-host --flash $(RUN_FLASH) --http $(RUN_HTTP) --https $(RUN_HTTPS)
 
