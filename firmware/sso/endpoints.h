@@ -19,9 +19,17 @@
  * time in this boot is refused as a replay (fw_time_known_since), and SP-initiated ones
  * have no outstanding request left.
  *
- * Failures show a short page (status, one sentence, the stable reason code) and write the
- * core's reason code and detail to the audit log. Nothing from the assertion except the
- * user name and reason detail is logged; never the assertion itself or a session ID.
+ * Failures show a short page styled like the sign-in page (fw_ui_css_path, the UI's
+ * security headers): what happened and what to do in one sentence with the values that
+ * matter (sso/reason.h: the Audience the IdP sent and the SP entity ID it must send, the
+ * configured certificates' fingerprints, the clock and the skew, ...), HTML-escaped, and
+ * the stable reason code. The audit log gets the code and a compact detail, values first.
+ * Nothing from the assertion beyond what the sentence needs is shown or logged; never the
+ * assertion itself or a session ID.
+ *
+ * Landing after a login: the RelayState when it is a device-local path; else, for a login
+ * started at the IdP (no InResponseTo), the Default Relay State; else the dashboard. A
+ * login started here sends RelayState only for ?next=.
  */
 #ifndef FW_SSO_ENDPOINTS_H
 #define FW_SSO_ENDPOINTS_H
