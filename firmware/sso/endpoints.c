@@ -391,7 +391,7 @@ static void sso_acs(const struct fw_http_req *req, struct fw_http_resp *r)
     char relay[SSO_CFG_RELAY_STATE_MAX + 1], cookie[FW_SESS_COOKIE_MAX];
     struct sso_resp_config rc_cfg;
     struct sso_resp_params params;
-    struct sso_resp_error err;
+    static struct sso_resp_error err; /* ~470 bytes: not on the stack */
     struct fw_session *s = NULL;
     struct sso_alloc_stats heap0, heap1;
     const char *user, *why = NULL;
